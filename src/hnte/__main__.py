@@ -1,0 +1,3 @@
+from hnte.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Core machinery: numbers, citations, dated parameters, trace, registry."""

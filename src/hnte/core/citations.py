@@ -1,0 +1,91 @@
+"""Citations of the form ``instrument#anchor`` resolved against ``legal_texts/*.md``.
+
+Each anchored heading in a legal text ends with ``{#anchor}``; the instrument id is the file name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+LEGAL_TEXTS_DIR = Path(__file__).resolve().parent.parent / "legal_texts"
+_ANCHOR = re.compile(r"^(#+)\s+(.*?)\s*\{#([a-z0-9-]+)\}\s*$")
+_TITLE = re.compile(r"^#\s+(.*)$")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    instrument: str
+    anchor: str
+    heading: str
+    text: str  # the body under the heading, up to the next heading
+
+    @property
+    def citation(self) -> str:
+        return f"{self.instrument}#{self.anchor}"
+
+
+@dataclass(frozen=True)
+class Instrument:
+    id: str
+    title: str
+    anchors: dict[str, Anchor]
+
+
+@cache
+def instruments() -> dict[str, Instrument]:
+    result: dict[str, Instrument] = {}
+    for path in sorted(LEGAL_TEXTS_DIR.glob("*.md")):
+        if path.name.upper() == "README.MD":
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines()
+        title = path.stem
+        anchors: dict[str, Anchor] = {}
+        current: tuple[str, str] | None = None
+        body: list[str] = []
+
+        def close() -> None:
+            if current is not None:
+                anchors[current[0]] = Anchor(path.stem, current[0], current[1], "\n".join(body).strip())
+
+        for line in lines:
+            m = _ANCHOR.match(line)
+            if m:
+                close()
+                if m.group(3) in anchors:
+                    raise ValueError(f"{path.name}: duplicate anchor {m.group(3)}")
+                current, body = (m.group(3), m.group(2)), []
+                continue
+            if line.startswith("#"):
+                t = _TITLE.match(line)
+                if t and current is None and title == path.stem:
+                    title = t.group(1).strip()
+                close()
+                current, body = None, []
+                continue
+            body.append(line)
+        close()
+        result[path.stem] = Instrument(path.stem, title, anchors)
+    return result
+
+
+def resolve(citation: str) -> Anchor:
+    """Return the anchor a citation points to, or raise KeyError naming what is missing."""
+    instrument_id, _, anchor = citation.partition("#")
+    inst = instruments().get(instrument_id)
+    if inst is None:
+        raise KeyError(f"unknown legal instrument {instrument_id!r} in citation {citation!r}")
+    if anchor not in inst.anchors:
+        raise KeyError(f"anchor {anchor!r} not found in legal_texts/{instrument_id}.md (citation {citation!r})")
+    return inst.anchors[anchor]
+
+
+def heading(citation: str) -> str:
+    """A short human label such as "《高新技术企业认定管理办法》第十一条（五）"."""
+    try:
+        a = resolve(citation)
+    except KeyError:
+        return citation
+    return a.heading

@@ -1,0 +1,1 @@
+"""Indicators: exact computations over the application (I14). One module per subject."""
