@@ -145,7 +145,8 @@ def display(value: Any, unit: str | None, lang: str = "zh") -> str:
     if unit == "persons":
         return f"{round_half_up(Fraction(value), 2)} " + ("人" if lang == "zh" else "persons")
     if unit == "points" and isinstance(value, Fraction | Decimal | int):
-        return f"{round_half_up(Fraction(value), 2)}"
+        frac = Fraction(value)
+        return str(frac.numerator) if frac.denominator == 1 else f"{round_half_up(frac, 2)}"
     if isinstance(value, Fraction):
         return str(round_half_up(value, 2))
     return str(value)

@@ -1,0 +1,193 @@
+"""The ``hnte`` command.
+
+Exit codes: 0 assessed (whatever the verdict), 2 bad input (file, field path and expectation named).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from hnte.core.errors import InputError, InputIssue, LawVersionError
+
+EXIT_OK, EXIT_INPUT = 0, 2
+
+
+def _lang(args: argparse.Namespace) -> str:
+    return args.lang or os.environ.get("HNTE_LANG", "zh")
+
+
+def _console() -> Console:
+    return Console(soft_wrap=False, width=int(os.environ.get("COLUMNS", "120")), highlight=False)
+
+
+def _fail(err: InputError, lang: str, as_json: bool) -> int:
+    if as_json:
+        print(json.dumps(err.to_dict(lang), ensure_ascii=False, indent=2))
+    label = "错误" if lang == "zh" else "error"
+    for line in err.render(lang).splitlines():
+        print(f"{label}: {line}", file=sys.stderr)
+    return EXIT_INPUT
+
+
+def _load_and_assess(args: argparse.Namespace):
+    from hnte.application import load_application
+    from hnte.engine import assess
+
+    app = load_application(args.file)
+    return assess(app, args.programme, source=str(args.file))
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    from hnte.report.text import render_assessment
+
+    lang = _lang(args)
+    result = _load_and_assess(args)
+    if args.json:
+        print(json.dumps(result.to_dict(lang), ensure_ascii=False, indent=2))
+    else:
+        render_assessment(result, _console(), lang)
+    return EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from hnte.report.text import render_explanation
+
+    lang = _lang(args)
+    result = _load_and_assess(args)
+    target = args.criterion
+    trace = result.ctx.trace
+    if target not in trace:
+        matches = [c.id for c in result.criteria if c.id.startswith(target) or target in c.cites or any(x.endswith("#" + target) for x in c.cites)]
+        if len(matches) != 1:
+            ids = ", ".join(c.id for c in result.criteria)
+            raise InputError("CRITERION", [InputIssue(target, f"未找到该条件，可选：{ids}（也可使用指标或得分项编号）",
+                                                       f"no such criterion; choose one of: {ids} (indicator or score ids work too)")])
+        target = matches[0]
+    if args.json:
+        print(json.dumps([f.to_dict(lang) for f in trace.closure(target)], ensure_ascii=False, indent=2))
+    else:
+        render_explanation(result, target, _console(), lang)
+    return EXIT_OK
+
+
+def _parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError("--as-of", [InputIssue("--as-of", f"应为日期 YYYY-MM-DD，实际为 \"{text}\"", f"expected a date YYYY-MM-DD, got \"{text}\"")]) from None
+
+
+def cmd_params(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from hnte.core.citations import heading
+    from hnte.core.parameters import ParameterView
+    from hnte.core.registry import select
+
+    lang = _lang(args)
+    when = _parse_date(args.as_of) if args.as_of else dt.date.today()
+    try:
+        law, prog = select(args.programme or "national", when)
+    except LawVersionError as e:
+        raise e.as_input_error("--as-of") from None
+    view = ParameterView(when, prog.variant)
+    rows = view.in_force()
+    if args.json:
+        print(json.dumps({
+            "as_of": when.isoformat(), "law_version": law.id, "programme": prog.id,
+            "parameters": [{**ref.to_dict(), "description": p.description_en if lang == "en" else p.description, "file": p.source_file}
+                           for p, ref in rows],
+        }, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    console = _console()
+    title = f"{law.label_en if lang == 'en' else law.label_zh} · {prog.label_en if lang == 'en' else prog.label_zh} · {when}"
+    table = Table(title=title, show_lines=True)
+    for col in (("参数", "Parameter"), ("取值", "Value"), ("生效日期", "From"), ("依据", "Citation")):
+        table.add_column(col[1] if lang == "en" else col[0], overflow="fold")
+    for p, ref in rows:
+        desc = p.description_en if lang == "en" else p.description
+        value = json.dumps(ref.to_dict()["value"], ensure_ascii=False)
+        cites = "\n".join(f"{c} {heading(c)}" for c in ref.cites)
+        table.add_row(f"{ref.path}{' [' + ref.variant + ']' if ref.variant else ''}\n{desc}", value, ref.effective_from.isoformat(), cites)
+    console.print(table)
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from hnte.schemas import application_schema, assessment_schema
+
+    schema = assessment_schema() if args.of == "assessment" else application_schema()
+    print(json.dumps(schema, ensure_ascii=False, indent=2))
+    return EXIT_OK
+
+
+def cmd_articles(args: argparse.Namespace) -> int:
+    from hnte.articles import article_index, render_markdown
+
+    index = article_index(Path(args.tests) if args.tests else None)
+    if args.citation:
+        index = {k: v for k, v in index.items() if k == args.citation or k.startswith(args.citation)}
+        if not index:
+            raise InputError("CITATION", [InputIssue(args.citation, "未找到该条款的代码、参数或测试", "no code, parameter or test cites this article")])
+    print(render_markdown(index), end="")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hnte", description="高新技术企业认定 rules engine — 认定条件、创新能力评分与解释")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser, programme: bool = True) -> None:
+        if programme:
+            p.add_argument("--programme", choices=["national", "beijing-pilot", "suzhou-cultivation"], help="override the file's programme")
+        p.add_argument("--lang", choices=["zh", "en"], help="output language (default zh, or $HNTE_LANG)")
+        p.add_argument("--json", action="store_true", help="machine-readable JSON")
+
+    p = sub.add_parser("assess", help="assess an application file (YAML or JSON)")
+    p.add_argument("file")
+    common(p)
+    p.set_defaults(func=cmd_assess)
+
+    p = sub.add_parser("explain", help="explain one criterion (or indicator / score item) with its full trace")
+    p.add_argument("file")
+    p.add_argument("criterion", help="criterion id such as art11_5_rd_expense_ratio, or an article such as art11-5")
+    common(p)
+    p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("params", help="list legal values in force with their citations")
+    p.add_argument("--as-of", help="date YYYY-MM-DD (default today)")
+    common(p)
+    p.set_defaults(func=cmd_params)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of the application file (or of the assessment output)")
+    p.add_argument("--of", choices=["application", "assessment"], default="application")
+    p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("articles", help="index: article → code, parameters and tests")
+    p.add_argument("citation", nargs="?", help="e.g. measures_2016#art11-5 (prefix allowed)")
+    p.add_argument("--tests", help="tests folder to index (default: ./tests when present)")
+    p.set_defaults(func=cmd_articles)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    lang = getattr(args, "lang", None) or os.environ.get("HNTE_LANG", "zh")
+    try:
+        return args.func(args)
+    except InputError as err:
+        return _fail(err, lang, getattr(args, "json", False))
+    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Renderers of the one assessment trace: terminal text (rich) and JSON."""
