@@ -1,0 +1,59 @@
+"""Shared fixtures: the bundled examples and a helper to derive variants of them."""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hnte.application import parse_application
+from hnte.core.parameters import load_yaml
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "src" / "hnte" / "examples"
+BASES = Path(__file__).resolve().parent / "bases"
+
+
+def example_data(name: str) -> dict:
+    """A test base (``tests/bases``) or a bundled example (``src/hnte/examples``) as raw data."""
+    path = BASES / f"{name}.yaml"
+    if not path.exists():
+        path = EXAMPLES / f"{name}.yaml"
+    return load_yaml(path.read_text(encoding="utf-8"))
+
+
+_TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def set_path(data: dict, path: str, value: Any) -> None:
+    """Set ``years[2].rd_expenses.other`` in nested data; ``value`` None with ``delete`` marker removes it."""
+    tokens = [(m.group(1), m.group(2)) for m in _TOKEN.finditer(path)]
+    keys: list[Any] = [int(i) if i is not None else (int(k) if k.isdigit() else k) for k, i in tokens]
+    obj: Any = data
+    for key in keys[:-1]:
+        if isinstance(obj, dict) and key not in obj:
+            obj[key] = {}
+        obj = obj[key]
+    last = keys[-1]
+    if isinstance(value, str) and value == "__delete__":
+        del obj[last]
+    else:
+        obj[last] = value
+
+
+def derive(base: str, changes: dict[str, Any] | None = None) -> dict:
+    data = copy.deepcopy(example_data(base))
+    for path, value in (changes or {}).items():
+        set_path(data, path, value)
+    return data
+
+
+def build(base: str, changes: dict[str, Any] | None = None):
+    return parse_application(derive(base, changes), f"{base}.yaml")
+
+
+@pytest.fixture
+def make_app():
+    return build
