@@ -14,13 +14,12 @@ from typing import Any
 
 import pytest
 
+from conftest import derive
+from hnte.application import parse_application
 from hnte.core.citations import resolve
 from hnte.core.errors import InputError
 from hnte.core.parameters import load_yaml
 from hnte.engine import assess
-
-from conftest import derive
-from hnte.application import parse_application
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 

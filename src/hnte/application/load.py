@@ -193,7 +193,7 @@ def consistency_issues(app: Application) -> list[InputIssue]:
     listed = {y.year for y in app.years}
     for year in (ent.operating_months or {}):
         if year not in listed:
-            add(InputIssue(f"enterprise.operating_months.{year}", f"年度 {year} 不在 years 中", f"year {year} is not one of the accounting years in 'years'"))
+            add(InputIssue(f"enterprise.operating_months[{year}]", f"年度 {year} 不在 years 中", f"year {year} is not one of the accounting years in 'years'"))
 
     for i, y in enumerate(app.years):
         months = app.operating_months(y.year)

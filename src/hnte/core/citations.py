@@ -34,41 +34,41 @@ class Instrument:
     anchors: dict[str, Anchor]
 
 
+def parse_instrument(path: Path) -> Instrument:
+    """Split a legal text into anchored sections: heading ``… {#anchor}`` and the body up to the next heading."""
+    title = path.stem
+    anchors: dict[str, Anchor] = {}
+    current: tuple[str, str] | None = None
+    body: list[str] = []
+    sections: list[tuple[str, str, list[str]]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            body.append(line)
+            continue
+        if current is not None:
+            sections.append((*current, body))
+        body = []
+        m = _ANCHOR.match(line)
+        current = (m.group(3), m.group(2)) if m else None
+        t = _TITLE.match(line)
+        if t and not m and title == path.stem:
+            title = t.group(1).strip()
+    if current is not None:
+        sections.append((*current, body))
+    for anchor, head, lines in sections:
+        if anchor in anchors:
+            raise ValueError(f"{path.name}: duplicate anchor {anchor}")
+        anchors[anchor] = Anchor(path.stem, anchor, head, "\n".join(lines).strip())
+    return Instrument(path.stem, title, anchors)
+
+
 @cache
 def instruments() -> dict[str, Instrument]:
-    result: dict[str, Instrument] = {}
-    for path in sorted(LEGAL_TEXTS_DIR.glob("*.md")):
-        if path.name.upper() == "README.MD":
-            continue
-        lines = path.read_text(encoding="utf-8").splitlines()
-        title = path.stem
-        anchors: dict[str, Anchor] = {}
-        current: tuple[str, str] | None = None
-        body: list[str] = []
-
-        def close() -> None:
-            if current is not None:
-                anchors[current[0]] = Anchor(path.stem, current[0], current[1], "\n".join(body).strip())
-
-        for line in lines:
-            m = _ANCHOR.match(line)
-            if m:
-                close()
-                if m.group(3) in anchors:
-                    raise ValueError(f"{path.name}: duplicate anchor {m.group(3)}")
-                current, body = (m.group(3), m.group(2)), []
-                continue
-            if line.startswith("#"):
-                t = _TITLE.match(line)
-                if t and current is None and title == path.stem:
-                    title = t.group(1).strip()
-                close()
-                current, body = None, []
-                continue
-            body.append(line)
-        close()
-        result[path.stem] = Instrument(path.stem, title, anchors)
-    return result
+    return {
+        p.stem: parse_instrument(p)
+        for p in sorted(LEGAL_TEXTS_DIR.glob("*.md"))
+        if p.name.upper() != "README.MD"
+    }
 
 
 def resolve(citation: str) -> Anchor:

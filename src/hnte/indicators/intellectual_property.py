@@ -6,10 +6,10 @@ from fractions import Fraction
 
 from hnte.application.model import Acquisition, IntellectualProperty
 from hnte.core.context import Context
+from hnte.core.numbers import yuan_to_fen
 from hnte.core.registry import indicator
 from hnte.core.trace import Figure
 from hnte.indicators.common import ratio, years_before
-from hnte.core.numbers import yuan_to_fen
 
 
 def _usable(ctx: Context, fig: Figure, i: int, ip: IntellectualProperty, classes: dict) -> tuple[bool | None, str | None]:

@@ -16,10 +16,7 @@ def growth_item(ctx: Context, key: str, indicator_id: str, zh: str, en: str, par
     rate = ctx.use(fig, indicator_id)
     if rate.value is None and not rate.details.get("forced_zero"):
         return set_points(fig, min(r["points"][0] for r in table), max(r["points"][1] for r in table), grade=None, basis="range")
-    if rate.value is None:
-        row = table[-1]
-    else:
-        row = pick_grade(table, rate.value, "min_rate")
+    row = table[-1] if rate.value is None else pick_grade(table, rate.value, "min_rate")
     return set_points(fig, *row["points"], grade=row["grade"], basis="fact")
 
 
