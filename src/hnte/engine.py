@@ -117,7 +117,7 @@ def _engine_input_issues(ctx: Context) -> list[InputIssue]:
             issues.append(InputIssue("enterprise.technical_field", f"技术领域代码 {code} 的一级领域 {top} 不在《国家重点支持的高新技术领域》中（{names}）",
                                      f"technical field {code}: top-level field {top} is not in the catalogue (1–{len(fields)})"))
     rm = app.assessment.rd_management if app.assessment else None
-    if rm is not None and ctx.law.id == "national_2016":
+    if rm is not None and ctx.params.has("scoring.rd_management.items"):
         maxima = ctx.param(probe, "scoring.rd_management.items")
         for key, top in maxima.items():
             v = getattr(rm, key)

@@ -214,6 +214,14 @@ class ParameterView:
             raise ParameterError(f"parameter {path!r} has no value in force on {self.when.isoformat()}")
         return ParamRef(path, v.value, v.start, v.cites, None, v.note)
 
+    def has(self, path: str) -> bool:
+        """Whether the parameter has a value in force (rules that exist only in some law versions)."""
+        try:
+            self.ref(path)
+        except ParameterError:
+            return False
+        return True
+
     def in_force(self) -> list[tuple[Parameter, ParamRef]]:
         """Every parameter with a value in force on this date (for ``hnte params``)."""
         out = []

@@ -43,7 +43,7 @@ _REASONS = {
 
 def _growth(ctx: Context, fig: Figure, field: str) -> Fraction | None:
     rules = ctx.param(fig, "growth.non_positive_rules")
-    years = counted_years(ctx, fig, 3)
+    years = counted_years(ctx, fig, int(ctx.param(fig, "growth.years_counted")))
     if years is None:
         return None
     values = [money_fen(ctx, fig, y, field) for y in years]

@@ -19,7 +19,7 @@ def _usable(ctx: Context, fig: Figure, i: int, ip: IntellectualProperty, classes
     if klass is None:
         fig.note(f"{ip.number}：{ip.kind.value} 不属于本版认定办法所列知识产权", f"{ip.number}: {ip.kind.value} is not a recognised IP kind under this law version")
         return False, None
-    if ctx.law.id == "national_2008":
+    if ctx.params.has("intellectual_property.acquired_within_years"):  # 2008: "近三年内" or a ≥ 5-year exclusive licence
         within = int(ctx.param(fig, "intellectual_property.acquired_within_years"))
         licence_min = int(ctx.param(fig, "intellectual_property.exclusive_licence_min_years"))
         if ip.acquisition == Acquisition.exclusive_licence:

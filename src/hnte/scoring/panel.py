@@ -14,9 +14,6 @@ from fractions import Fraction
 from hnte.core.parameters import ParameterView
 from hnte.indicators.common import meets
 
-INDICATOR_MAX = {"intellectual_property": 30, "conversion": 30, "rd_management": 20, "growth": 20}
-SCORED_BY = {"intellectual_property": "technical", "conversion": "technical", "rd_management": "technical", "growth": "financial"}
-
 
 @dataclass(frozen=True)
 class ExpertForm:
@@ -34,19 +31,22 @@ class PanelScore:
 
 def panel_score(forms: list[ExpertForm], on: dt.date) -> PanelScore:
     """Average each indicator over the experts whose form covers it, then sum (I2); compare with the pass mark (I1)."""
+    params = ParameterView(on)
+    indicators = params.ref("scoring.panel_indicators").value
     averages: dict[str, Fraction] = {}
-    for indicator, role in SCORED_BY.items():
+    for indicator, spec in indicators.items():
+        role, top = spec["scored_by"], int(spec["max"])
         values = []
         for f in forms:
             if f.role != role:
                 continue
             v = f.scores.get(indicator)
-            if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= INDICATOR_MAX[indicator]:
-                raise ValueError(f"{f.expert}: {indicator} must be an integer from 0 to {INDICATOR_MAX[indicator]}, got {v!r}")
+            if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= top:
+                raise ValueError(f"{f.expert}: {indicator} must be an integer from 0 to {top}, got {v!r}")
             values.append(v)
         if not values:
             raise ValueError(f"no {role} expert scored {indicator}")
         averages[indicator] = Fraction(sum(values), len(values))
     total = sum(averages.values(), Fraction(0))
-    pass_mark = ParameterView(on).ref("scoring.pass_mark").value
+    pass_mark = params.ref("scoring.pass_mark").value
     return PanelScore(averages, total, meets(total, pass_mark))
