@@ -44,15 +44,73 @@ def _load_and_assess(args: argparse.Namespace):
     return assess(app, args.programme, source=str(args.file))
 
 
+def _money_arg(text: str | None, flag: str):
+    from decimal import Decimal, InvalidOperation
+
+    if text is None:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
+        raise InputError(flag, [InputIssue(flag, f"应为以元为单位的非负金额（最多两位小数），实际为 \"{text}\"",
+                                           f"expected a non-negative amount in yuan (at most 2 decimals), got \"{text}\"")])
+    return value
+
+
+def _advise(args: argparse.Namespace, result, lang: str):
+    from hnte.advice.advise import advise
+
+    return advise(result, taxable_income=_money_arg(args.taxable_income, "--taxable-income"),
+                  certificate_year=args.certificate_year, lang=lang)
+
+
 def cmd_assess(args: argparse.Namespace) -> int:
-    from hnte.report.text import render_assessment
+    from hnte.report.text import render_advice, render_assessment
 
     lang = _lang(args)
     result = _load_and_assess(args)
+    advice = _advise(args, result, lang)
     if args.json:
-        print(json.dumps(result.to_dict(lang), ensure_ascii=False, indent=2))
+        out = result.to_dict(lang)
+        out["advice"] = advice.to_dict(lang)
+        print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        render_assessment(result, _console(), lang)
+        console = _console()
+        render_assessment(result, console, lang)
+        render_advice(advice, console, lang)
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from hnte.report.html import render_html
+    from hnte.report.view import build
+
+    lang = _lang(args)
+    out = Path(args.output)
+    kind = out.suffix.lower().lstrip(".")
+    if kind not in {"html", "pdf", "xlsx"}:
+        raise InputError("-o", [InputIssue("-o", f"输出文件应以 .html、.pdf 或 .xlsx 结尾，实际为 \"{out.name}\"",
+                                           f"the output must end in .html, .pdf or .xlsx, got \"{out.name}\"")])
+    result = _load_and_assess(args)
+    view = build(result, _advise(args, result, lang), lang)
+    tmp = out.with_name(out.name + ".part")
+    try:
+        if kind == "html":
+            tmp.write_text(render_html(view), encoding="utf-8")
+        elif kind == "pdf":
+            from hnte.report.pdf import html_to_pdf
+
+            html_to_pdf(render_html(view), tmp)
+        else:
+            from hnte.report.xlsx import write_xlsx
+
+            write_xlsx(view, tmp)
+        tmp.replace(out)  # never a half-written report
+    finally:
+        tmp.unlink(missing_ok=True)
+    print(("已生成 " if lang == "zh" else "written ") + str(out))
     return EXIT_OK
 
 
@@ -150,10 +208,20 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--lang", choices=["zh", "en"], help="output language (default zh, or $HNTE_LANG)")
         p.add_argument("--json", action="store_true", help="machine-readable JSON")
 
-    p = sub.add_parser("assess", help="assess an application file (YAML or JSON)")
+    p = sub.add_parser("assess", help="assess an application file (YAML or JSON), with gaps, risks and benefits")
     p.add_argument("file")
+    p.add_argument("--taxable-income", help="annual taxable income in yuan, for the tax saved")
+    p.add_argument("--certificate-year", type=int, help="first year of the status (default: the application year)")
     common(p)
     p.set_defaults(func=cmd_assess)
+
+    p = sub.add_parser("report", help="write a readable report: .html (self-contained), .pdf or .xlsx")
+    p.add_argument("file")
+    p.add_argument("-o", "--output", required=True, help="report.html | report.pdf | report.xlsx")
+    p.add_argument("--taxable-income", help="annual taxable income in yuan, for the tax saved")
+    p.add_argument("--certificate-year", type=int, help="first year of the status (default: the application year)")
+    common(p)
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("explain", help="explain one criterion (or indicator / score item) with its full trace")
     p.add_argument("file")

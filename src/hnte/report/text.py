@@ -143,3 +143,26 @@ def render_explanation(result: Assessment, figure_id: str, console: Console, lan
         if fig.cites:
             lines.append(f"{t['cite']}: " + "; ".join(f"{c} {heading(c)}" for c in fig.cites) + "\n")
         console.print(Panel(lines, title=f"{fig.id} — {fig.label(lang)}", title_align="left", expand=True))
+
+
+SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
+
+
+def render_advice(advice, console: Console, lang: str = "zh") -> None:
+    """Gaps, score options and risks after the assessment table."""
+    from hnte.report.view import L
+
+    t = L[lang]
+    d = advice.to_dict(lang)
+    if d["gaps"]:
+        console.print(Text(t["gaps"], style="bold"))
+        for g in d["gaps"]:
+            console.print(Text(f"  • {g['criterion']}: {g['text']}"))
+    if d["score"]:
+        console.print(Text(d["score"]["text"], style="bold"))
+        for o in d["score"]["options"][:6]:
+            console.print(Text(f"  • +{o['gain_to_min']}…+{o['gain_to_max']}: {o['fact']}"))
+    if d["risks"]:
+        console.print(Text(t["risks"], style="bold"))
+        for r in d["risks"]:
+            console.print(Text(f"  [{t[r['severity']]}] ", style=SEVERITY_STYLE[r["severity"]]) + Text(f"{r['title']}：{r['reason']}"))
