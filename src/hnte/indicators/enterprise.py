@@ -50,7 +50,8 @@ def above_designated_size(ctx: Context, fig: Figure) -> bool | None:
         ctx.input(fig, "enterprise.above_designated_size", declared)
         fig.note("采用企业申报的规模以上情况", "the enterprise's declared status is used")
         return declared
-    ctx.missing(fig, "enterprise.above_designated_size" if ent.industry is None else "enterprise.above_designated_size|sales_revenue")
+    decidable_by_revenue = ent.industry is not None and thresholds.get(ent.industry.value) is not None
+    ctx.missing(fig, "enterprise.above_designated_size|sales_revenue" if decidable_by_revenue else "enterprise.above_designated_size")
     return None
 
 
