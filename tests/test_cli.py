@@ -35,6 +35,7 @@ def _json(capsys, argv: list[str]) -> dict:
 def test_assess_json_validates_and_gives_the_expected_verdict(capsys, name):
     out = _json(capsys, ["assess", str(EXAMPLES / f"{name}.yaml"), "--json"])
     jsonschema.Draft202012Validator(assessment_schema()).validate(out)
+    assert out["advice"]["format"] == "hnte/advice@1"  # `assess --json` carries the advice
     law, eligible = EXPECTED[name]
     assert out["law_version"]["id"] == law
     assert out["eligible"] is eligible

@@ -6,7 +6,7 @@ from fractions import Fraction
 from html import escape
 
 GREEN, RED, AMBER, GREY, BLUE, INK = "#2e7d32", "#c62828", "#ef8f00", "#e0e0e0", "#1565c0", "#222"
-FONT = "font-family='Noto Sans CJK SC, WenQuanYi Micro Hei, sans-serif' font-size='12'"
+FONT = "font-family='WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif' font-size='12'"
 
 
 def _num(v: Fraction | float) -> str:

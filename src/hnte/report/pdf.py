@@ -23,8 +23,8 @@ def chromium_path() -> str | None:
 def html_to_pdf(html: str, out: Path) -> None:
     exe = chromium_path()
     if exe is None:
-        raise InputError(str(out), [InputIssue("", "生成 PDF 需要 Chromium 浏览器和中文字体：请运行 scripts/system-deps（apt-get install chromium fonts-noto-cjk）",
-                                               "PDF output needs Chromium and a CJK font: run scripts/system-deps (apt-get install chromium fonts-noto-cjk)")])
+        raise InputError(str(out), [InputIssue("", "生成 PDF 需要 Chromium 浏览器和中文字体：请运行 scripts/system-deps（apt-get install chromium fonts-wqy-microhei）",
+                                               "PDF output needs Chromium and a CJK font: run scripts/system-deps (apt-get install chromium fonts-wqy-microhei)")])
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
