@@ -1,0 +1,198 @@
+"""Running a batch: group rows by programme and parameter epoch, validate, evaluate, summarise.
+
+A bad row never stops the run: it becomes a :class:`RowError` (row number, column, message) and the
+other rows are assessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+import polars as pl
+
+from hnte.batch.columns import COLUMNS, DTYPE_NAME, RANGES, SCALE
+from hnte.batch.vector import Evaluator, Group
+from hnte.core.errors import LawVersionError
+from hnte.core.parameters import load_all
+from hnte.core.registry import law_versions, programmes, select
+
+INDICATOR_COLUMNS = ("registration_days", "rd_ratio", "rd_ratio_min", "rd_domestic_share", "staff_science_tech_ratio",
+                     "staff_college_ratio", "staff_rd_staff_ratio", "high_tech_ratio", "main_products_share", "ip_usable",
+                     "conversions_average", "growth_net_assets", "growth_total_assets", "growth_sales")
+STATUS_TEXT = {True: "pass", False: "fail", None: "unknown"}
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    value: str
+    message_zh: str
+    message_en: str
+
+    def message(self, lang: str = "zh") -> str:
+        return self.message_en if lang == "en" else self.message_zh
+
+
+@dataclass
+class BatchResult:
+    results: pl.DataFrame
+    errors: list[RowError] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        res = self.results
+        by_verdict = {v: int(n) for v, n in res.group_by("verdict").len().iter_rows()} if res.height else {}
+        fails: dict[str, int] = {}
+        for col in res.columns:
+            if col.startswith("c_"):
+                fails[col[2:]] = int((res[col] == "fail").sum())
+        most = max(fails.items(), key=lambda kv: kv[1]) if fails else None
+        return {"assessed": res.height, "errors": len({e.row for e in self.errors}), "by_verdict": by_verdict,
+                "fails_by_criterion": dict(sorted(fails.items(), key=lambda kv: -kv[1])),
+                "most_failed": {"criterion": most[0], "count": most[1]} if most and most[1] else None}
+
+
+def empty_frame() -> pl.DataFrame:
+    return pl.DataFrame(schema={col.name: getattr(pl, DTYPE_NAME[col.kind]) for col in COLUMNS})
+
+
+@cache
+def _boundaries() -> tuple[dt.date, ...]:
+    """Every date on which a law version, programme or parameter value starts or ends."""
+    dates: set[dt.date] = set()
+    for v in law_versions().values():
+        dates.add(v.start)
+        if v.end:
+            dates.add(v.end + dt.timedelta(days=1))
+    for p in programmes().values():
+        if p.start:
+            dates.add(p.start)
+        if p.end:
+            dates.add(p.end + dt.timedelta(days=1))
+    base, variants = load_all()
+    for params in [base, *variants.values()]:
+        for param in params.values():
+            dates.update(v.start for v in param.values)
+    return tuple(sorted(dates))
+
+
+def epoch_of(day: dt.date) -> int:
+    return bisect_right(_boundaries(), day)
+
+
+def validate(df: pl.DataFrame, ev: Evaluator) -> pl.DataFrame:
+    """The cross-field rules of the application file, vectorised; adds ``_error`` (column) and ``_error_msg``."""
+    p = ev.p
+    checks: list[tuple[pl.Expr, str, str, str]] = []
+    c = pl.col
+    checks.append((c("registration_date") > c("application_date"), "registration_date", "注册日期晚于申请日期", "registration date after the application date"))
+    checks.append((c("_present1") & ~c("_present2"), "y2_sales_revenue", "会计年度应连续：有第一年数据时第二年不能为空",
+                   "accounting years must be consecutive: year 2 is empty while year 1 is given"))
+    for k in (1, 2, 3):
+        checks.append((c(f"_present{k}") & c("_reg_year").is_not_null() & (c(f"_year{k}") < c("_reg_year")), f"y{k}_sales_revenue",
+                       "该会计年度早于注册年度", "this accounting year is before the registration year"))
+        checks.append((~c(f"_present{k}") & c(f"y{k}_operating_months").is_not_null(), f"y{k}_operating_months",
+                       "经营月数所属年度没有数据", "operating months given for a year without figures"))
+    checks.append((c("non_taxable_income") > c("total_income"), "non_taxable_income", "不征税收入大于收入总额", "non-taxable income exceeds total income"))
+    checks.append((c("incident_date") > c("application_date"), "incident_date", "事故日期晚于申请日期", "incident date after the application date"))
+    checks.append((c("credit_code").is_not_null() & ~c("credit_code").str.contains(r"^[0-9A-HJ-NPQRTUWXY]{18}$"), "credit_code",
+                   "统一社会信用代码格式不正确", "malformed unified social credit code"))
+    checks.append((c("region_code").is_not_null() & ~c("region_code").str.contains(r"^[0-9]{6}$"), "region_code",
+                   "行政区划代码应为6位数字", "region code must be 6 digits"))
+    field_ok = c("technical_field").str.contains(r"^[0-9]+(\.[0-9]+){0,2}$")
+    top = c("technical_field").str.split(".").list.first().cast(pl.Int64, strict=False)
+    fields = [int(k) for k in p.ref("catalogue.top_level_fields").value]
+    checks.append((c("technical_field").is_not_null() & (~field_ok | ~top.is_in(fields)), "technical_field",
+                   "技术领域代码不在《国家重点支持的高新技术领域》中", "technical field not in the catalogue"))
+    if p.has("scoring.rd_management.items"):
+        for key, top_points in p.ref("scoring.rd_management.items").value.items():
+            checks.append((c(f"assess_rd_{key}") > int(top_points), f"assess_rd_{key}", f"应为 0 到 {top_points} 的整数",
+                           f"expected an integer from 0 to {top_points}"))
+    checks.append((c("assess_rd_2008_met") > 5, "assess_rd_2008_met", "应为 0 到 5", "expected 0 to 5"))
+    for column in COLUMNS:  # ranges of the typed table (the readers check them too; frames may come from elsewhere)
+        low, high = RANGES.get(column.kind, (None, None))
+        if low is not None:
+            checks.append((c(column.name) < low * SCALE.get(column.kind, 1), column.name, f"不能小于 {low}", f"must not be below {low}"))
+        if high is not None:
+            checks.append((c(column.name) > high, column.name, f"不能大于 {high}", f"must not exceed {high}"))
+    col = pl.lit(None, dtype=pl.String)
+    zh = pl.lit(None, dtype=pl.String)
+    en = pl.lit(None, dtype=pl.String)
+    for cond, name, m_zh, m_en in reversed(checks):
+        hit = cond.fill_null(False)
+        col = pl.when(hit).then(pl.lit(name)).otherwise(col)
+        zh = pl.when(hit).then(pl.lit(m_zh)).otherwise(zh)
+        en = pl.when(hit).then(pl.lit(m_en)).otherwise(en)
+    return df.with_columns(col.alias("_error"), zh.alias("_error_zh"), en.alias("_error_en"))
+
+
+def _finish(df: pl.DataFrame, ev: Evaluator, criteria) -> pl.DataFrame:
+    ids = [f"c_{d.id}" for d in criteria]
+    any_fail = pl.any_horizontal([pl.col(i) == False for i in ids]).fill_null(False)  # noqa: E712
+    all_pass = pl.all_horizontal([pl.col(i).fill_null(False) for i in ids])
+    verdict = pl.when(any_fail).then(pl.lit("not_eligible")).when(all_pass).then(pl.lit("eligible")).otherwise(pl.lit("undetermined"))
+    gap = pl.lit(None, dtype=pl.String)
+    for i in reversed(ids):
+        gap = pl.when(pl.col(i).is_null()).then(pl.lit(i[2:] + " (unknown)")).otherwise(gap)
+    for i in reversed(ids):
+        gap = pl.when(pl.col(i) == False).then(pl.lit(i[2:])).otherwise(gap)  # noqa: E712
+    out = df.with_columns(verdict.alias("verdict"), gap.alias("main_gap"),
+                          pl.lit(ev.g.law.id).alias("law_version"), pl.lit(ev.g.programme.id).alias("programme"),
+                          *[pl.col(i).replace_strict({True: "pass", False: "fail"}, default=None, return_dtype=pl.String).fill_null("unknown")
+                            .alias(i) for i in ids])
+    keep = ["_row", "id", "name", "programme", "law_version", "verdict", *ids, "score_min", "score_max", "score_verdict", "main_gap",
+            *[x for x in INDICATOR_COLUMNS if x in out.columns]]
+    return out.select(keep)
+
+
+def run_batch(frame: pl.DataFrame, *, as_of: dt.date | None = None, programme: str | None = None, rows: list[int] | None = None,
+              progress: Callable[[int], None] | None = None) -> BatchResult:
+    """Assess every row of a typed frame (see :mod:`hnte.batch.columns`); ``rows`` are the file's row numbers."""
+    df = frame.with_columns(pl.Series("_row", rows if rows is not None else list(range(1, frame.height + 1)), dtype=pl.Int64))
+    if as_of is not None:
+        df = df.with_columns(pl.lit(as_of).alias("application_date"))
+    if programme is not None:
+        df = df.with_columns(pl.lit(programme).alias("programme"))
+    df = df.with_columns(pl.col("programme").fill_null("national"))
+    errors: list[RowError] = []
+    missing_date = df.filter(pl.col("application_date").is_null())
+    errors += [RowError(r, "application_date", "", "缺少申请日期（或使用 --as-of 指定）", "application date missing (or give --as-of)")
+               for r in missing_date["_row"]]
+    df = df.filter(pl.col("application_date").is_not_null())
+    bounds = list(_boundaries())
+    df = _with_epoch(df, bounds)
+    parts: list[pl.DataFrame] = []
+    for (prog_id, _epoch), part in df.group_by(["programme", "_epoch"], maintain_order=True):
+        when = part["application_date"][0]
+        try:
+            law, prog = select(prog_id, when)
+        except LawVersionError as e:
+            errors += [RowError(r, "programme", str(prog_id), e.message_zh, e.message_en) for r in part["_row"]]
+            continue
+        ev = Evaluator(Group(law, prog, when))
+        evaluated = ev.base(part)
+        evaluated = validate(evaluated, ev)
+        bad = evaluated.filter(pl.col("_error").is_not_null())
+        errors += [RowError(r, col, "", zh, en) for r, col, zh, en in bad.select("_row", "_error", "_error_zh", "_error_en").iter_rows()]
+        good = part.filter(pl.Series(evaluated["_error"].is_null()))
+        if good.height:
+            result, criteria = ev.evaluate(good)
+            parts.append(_finish(result, ev, criteria))
+        if progress:
+            progress(part.height)
+    results = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()
+    if results.height:
+        results = results.sort("_row")
+    return BatchResult(results, sorted(errors, key=lambda e: e.row))
+
+
+def _with_epoch(df: pl.DataFrame, bounds: list[dt.date]) -> pl.DataFrame:
+    """The parameter epoch of each row: how many boundary dates are on or before its application date."""
+    epoch = pl.lit(0, dtype=pl.Int64)
+    for b in bounds:
+        epoch = epoch + (pl.col("application_date") >= b).cast(pl.Int64)
+    return df.with_columns(epoch.alias("_epoch"))
