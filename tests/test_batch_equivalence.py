@@ -139,3 +139,26 @@ def test_batch_equals_single_beijing_pilot(batch_rows):
 @given(st.lists(rows(programme="suzhou-cultivation", app_date=dt.date(2022, 9, 1)), min_size=1, max_size=8))
 def test_batch_equals_single_suzhou(batch_rows):
     _compare(batch_rows)
+
+
+OVERRIDES = [
+    {"rd_expense.ratio_min_by_sales[0].rate": Decimal("0.04")},
+    {"rd_expense.domestic_share_min.min": Decimal("0.5")},
+    {"scoring.pass_mark.min": Decimal("65")},
+    {"staff.science_tech_ratio_min.min": Decimal("0.08"), "income.high_tech_ratio_min.inclusive": False},
+]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(rows(), min_size=1, max_size=6), st.sampled_from(OVERRIDES))
+def test_simulated_parameters_give_the_same_answers_as_the_single_engine(batch_rows, overrides):
+    result = run_batch(frame_of(batch_rows), overrides=overrides)
+    by_row = {r["_row"]: r for r in result.results.iter_rows(named=True)}
+    for i, row in enumerate(batch_rows, start=1):
+        try:
+            ref = assess(parse_application(row_to_application(as_python(row)), "row.yaml"), with_alternative=False, overrides=overrides)
+        except InputError:
+            continue
+        for crit in ref.criteria:
+            assert by_row[i][f"c_{crit.id}"] == crit.status, (crit.id, overrides)
+        assert by_row[i]["verdict"] == ref.verdict

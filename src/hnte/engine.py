@@ -127,7 +127,8 @@ def _engine_input_issues(ctx: Context) -> list[InputIssue]:
     return issues
 
 
-def assess(app: Application, programme: str | None = None, *, source: str = "<input>", with_alternative: bool = True) -> Assessment:
+def assess(app: Application, programme: str | None = None, *, source: str = "<input>", with_alternative: bool = True,
+           overrides: dict | None = None) -> Assessment:
     """Assess ``app`` under ``programme`` (default: the file's). Raises :class:`InputError` on bad input."""
     prog_id = programme or app.programme.value
     try:
@@ -136,7 +137,7 @@ def assess(app: Application, programme: str | None = None, *, source: str = "<in
         if programme is not None and e.path == "programme":
             e.path = "--programme"
         raise e.as_input_error(source) from None
-    ctx = Context(app, law, prog)
+    ctx = Context(app, law, prog, overrides)
     issues = _engine_input_issues(ctx)
     if issues:
         raise InputError(source, issues)

@@ -144,13 +144,18 @@ def _finish(df: pl.DataFrame, ev: Evaluator, criteria) -> pl.DataFrame:
                           pl.lit(ev.g.law.id).alias("law_version"), pl.lit(ev.g.programme.id).alias("programme"),
                           *[pl.col(i).replace_strict({True: "pass", False: "fail"}, default=None, return_dtype=pl.String).fill_null("unknown")
                             .alias(i) for i in ids])
+    size = (pl.when(pl.col("y3_sales_revenue").is_null()).then(pl.lit(None, dtype=pl.String))
+            .when(pl.col("y3_sales_revenue") <= 50_000_000_00).then(pl.lit("≤5000万"))
+            .when(pl.col("y3_sales_revenue") <= 200_000_000_00).then(pl.lit("5000万–2亿")).otherwise(pl.lit(">2亿")))
+    out = out.with_columns(size.alias("size_band"), pl.col("region_code").str.slice(0, 2).alias("province"),
+                           pl.col("technical_field").str.split(".").list.first().alias("field"))
     keep = ["_row", "id", "name", "programme", "law_version", "verdict", *ids, "score_min", "score_max", "score_verdict", "main_gap",
-            *[x for x in INDICATOR_COLUMNS if x in out.columns]]
+            *[x for x in INDICATOR_COLUMNS if x in out.columns], "province", "field", "size_band"]
     return out.select(keep)
 
 
 def run_batch(frame: pl.DataFrame, *, as_of: dt.date | None = None, programme: str | None = None, rows: list[int] | None = None,
-              progress: Callable[[int], None] | None = None) -> BatchResult:
+              progress: Callable[[int], None] | None = None, overrides: dict | None = None) -> BatchResult:
     """Assess every row of a typed frame (see :mod:`hnte.batch.columns`); ``rows`` are the file's row numbers."""
     df = frame.with_columns(pl.Series("_row", rows if rows is not None else list(range(1, frame.height + 1)), dtype=pl.Int64))
     if as_of is not None:
@@ -173,7 +178,7 @@ def run_batch(frame: pl.DataFrame, *, as_of: dt.date | None = None, programme: s
         except LawVersionError as e:
             errors += [RowError(r, "programme", str(prog_id), e.message_zh, e.message_en) for r in part["_row"]]
             continue
-        ev = Evaluator(Group(law, prog, when))
+        ev = Evaluator(Group(law, prog, when, overrides))
         evaluated = ev.base(part)
         evaluated = validate(evaluated, ev)
         bad = evaluated.filter(pl.col("_error").is_not_null())

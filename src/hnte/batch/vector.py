@@ -82,10 +82,11 @@ class Group:
     law: LawVersion
     programme: Programme
     when: dt.date
+    overrides: dict | None = None
 
     @property
     def params(self) -> ParameterView:
-        return ParameterView(self.when, self.programme.variant)
+        return ParameterView(self.when, self.programme.variant, self.overrides)
 
     def criteria(self) -> list[CriterionDef]:
         return criteria_for(self.law, self.programme)

@@ -11,12 +11,12 @@ from hnte.core.trace import Figure, Input, Trace
 
 
 class Context:
-    def __init__(self, app: Application, law: LawVersion, programme: Programme):
+    def __init__(self, app: Application, law: LawVersion, programme: Programme, overrides: dict | None = None):
         load_rules()
         self.app = app
         self.law = law
         self.programme = programme
-        self.params = ParameterView(app.application_date, programme.variant)
+        self.params = ParameterView(app.application_date, programme.variant, overrides)
         self.trace = Trace()
 
     def get(self, indicator_id: str) -> Figure:

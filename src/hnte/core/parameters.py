@@ -193,15 +193,36 @@ def load_meta(name: str) -> Any:
 
 
 class ParameterView:
-    """The parameters in force on one date for one programme (overlay first, then base)."""
+    """The parameters in force on one date for one programme (overlay first, then base).
 
-    def __init__(self, when: dt.date, variant: str | None = None):
+    ``overrides`` (policy simulation) maps a parameter path, optionally followed by a sub-path into its
+    value (``rd_expense.ratio_min_by_sales[0].rate``, ``scoring.pass_mark.min``), to a replacement value.
+    """
+
+    def __init__(self, when: dt.date, variant: str | None = None, overrides: dict[str, Any] | None = None):
         self.when = when
         self.variant = variant
         self._base, variants = load_all()
         self._overlay = variants.get(variant, {}) if variant else {}
+        self._overrides = split_overrides(overrides or {}, set(self._base) | set(self._overlay))
 
     def ref(self, path: str) -> ParamRef:
+        ref = self._ref(path)
+        if path not in self._overrides:
+            return ref
+        import copy
+
+        value = copy.deepcopy(ref.value)
+        for sub, new in self._overrides[path]:
+            value = _set_sub(value, sub, new)
+        return ParamRef(path, value, ref.effective_from, ref.cites, ref.variant, "override (simulation)")
+
+    def check_overrides(self) -> None:
+        """Apply every override once, so that a wrong path or sub-path fails here (ParameterError)."""
+        for path in self._overrides:
+            self.ref(path)
+
+    def _ref(self, path: str) -> ParamRef:
         if path in self._overlay:
             v = self._overlay[path].at(self.when)
             if v is not None:
@@ -233,3 +254,35 @@ class ParameterView:
             shown = self._overlay.get(path, param) if ref.variant else param
             out.append((shown, ref))
         return out
+
+
+_SUB = __import__("re").compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
+
+
+def split_overrides(overrides: dict[str, Any], known: set[str]) -> dict[str, list[tuple[list, Any]]]:
+    """Group ``path.sub[0].key = value`` overrides by parameter path (the longest known prefix)."""
+    out: dict[str, list[tuple[list, Any]]] = {}
+    for full, value in overrides.items():
+        head = full.split("[", 1)[0]
+        parts = head.split(".")
+        for i in range(len(parts), 0, -1):
+            candidate = ".".join(parts[:i])
+            if candidate in known:
+                rest = full[len(candidate):]
+                sub = [int(m.group(2)) if m.group(2) is not None else m.group(1) for m in _SUB.finditer(rest)]
+                out.setdefault(candidate, []).append((sub, value))
+                break
+        else:
+            raise ParameterError(f"unknown parameter in override {full!r}")
+    return out
+
+
+def _set_sub(value: Any, sub: list, new: Any) -> Any:
+    if not sub:
+        return new
+    key = sub[0]
+    try:
+        value[key] = _set_sub(value[key], sub[1:], new)
+    except (KeyError, IndexError, TypeError):
+        raise ParameterError(f"override path {sub!r} does not exist in the parameter value") from None
+    return value
