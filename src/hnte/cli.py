@@ -198,6 +198,84 @@ def cmd_articles(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_population(path: str):
+    """A table (CSV/XLSX/Parquet) → (frame, source rows, read errors)."""
+    from hnte.batch.table import read_table
+
+    read = read_table(path)
+    return read.frame, read.source_rows.to_list(), list(read.errors)
+
+
+def _as_of(args: argparse.Namespace):
+    return _parse_date(args.as_of) if getattr(args, "as_of", None) else None
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from hnte.batch.folder import assess_folder
+    from hnte.batch.table import write_errors, write_table
+
+    lang = _lang(args)
+    source = Path(args.input)
+    out = Path(args.output)
+    errors_path = Path(args.errors) if args.errors else out.with_name(out.stem + ".errors.csv")
+    as_of = _as_of(args)
+    if source.is_dir():
+        results, errors = assess_folder(source, as_of=as_of, programme=args.programme)
+    else:
+        from hnte.batch.run import run_batch
+
+        frame, rows, errors = _read_population(str(source))
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      disable=frame.height < 50_000 or not sys.stderr.isatty(), transient=True) as bar:
+            task = bar.add_task("评估中" if lang == "zh" else "assessing", total=frame.height)
+            batch = run_batch(frame, as_of=as_of, programme=args.programme, rows=rows, progress=lambda n: bar.advance(task, n))
+        results, errors = batch.results, sorted(errors + batch.errors, key=lambda e: e.row)
+    from hnte.batch.run import BatchResult, render_summary
+
+    output = results.rename({"_row": "row"}) if "_row" in results.columns else results
+    write_table(output, out)
+    write_errors(errors, errors_path)
+    summary = BatchResult(results, errors).summary()
+    summary["output"], summary["errors_file"] = str(out), str(errors_path)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        render_summary(summary, _console(), lang)
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from hnte.batch.table import write_template
+
+    write_template(Path(args.output))
+    print(("已生成 " if _lang(args) == "zh" else "written ") + args.output)
+    return EXIT_OK
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    import polars as pl
+
+    from hnte.batch.simulate import chart_svg, parse_scenarios, render_simulation, simulate
+    from hnte.batch.table import write_table
+
+    lang = _lang(args)
+    scenarios = parse_scenarios(args.set or [], args.scenario or [])
+    frame, rows, errors = _read_population(args.population)
+    baseline, results = simulate(frame, scenarios, as_of=_as_of(args), programme=args.programme, rows=rows)
+    out = Path(args.output) if args.output else Path(args.population).with_name(Path(args.population).stem + ".changes.csv")
+    changes = [r.changes.with_columns(pl.lit(r.name).alias("scenario")) for r in results]
+    write_table(pl.concat(changes, how="diagonal_relaxed").rename({"_row": "row"}) if changes else pl.DataFrame(), out)
+    chart = Path(args.chart) if args.chart else out.with_suffix(".svg")
+    tmp = chart.with_name(chart.name + ".part")
+    tmp.write_text(chart_svg(results, lang), encoding="utf-8")
+    tmp.replace(chart)
+    render_simulation(baseline, results, _console(), lang, errors=len(errors) + len(baseline.errors))
+    print(("变化清单：" if lang == "zh" else "changes: ") + str(out) + ("；图表：" if lang == "zh" else "; chart: ") + str(chart))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hnte", description="高新技术企业认定 rules engine — 认定条件、创新能力评分与解释")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -237,6 +315,35 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schema", help="print the JSON Schema of the application file (or of the assessment output)")
     p.add_argument("--of", choices=["application", "assessment"], default="application")
     p.set_defaults(func=cmd_schema)
+
+    p = sub.add_parser("batch", help="assess every enterprise of a table (CSV/XLSX/Parquet) or a folder of application files")
+    p.add_argument("input")
+    p.add_argument("-o", "--output", required=True, help="results.csv | results.xlsx | results.parquet")
+    p.add_argument("--errors", help="error file (default: OUTPUT stem + .errors.csv)")
+    p.add_argument("--as-of", help="assess every row as if applying on this date (YYYY-MM-DD)")
+    common(p)
+    p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser("template", help="write an empty batch workbook with headers, units and an example row")
+    p.add_argument("output", help="batch.xlsx or batch.csv")
+    p.add_argument("--lang", choices=["zh", "en"])
+    p.set_defaults(func=cmd_template)
+
+    from hnte.batch.synth_cli import add_arguments, cmd_synth
+
+    p = sub.add_parser("synth", help="write a synthetic population (reproducible from its seed)")
+    add_arguments(p)
+    p.set_defaults(func=cmd_synth)
+
+    p = sub.add_parser("simulate", help="what changes if parameters change: verdict changes by region, field and size")
+    p.add_argument("population")
+    p.add_argument("--set", action="append", help="PARAM=VALUE, e.g. rd_expense.ratio_min_by_sales[0].rate=0.04 (one scenario)")
+    p.add_argument("--scenario", action="append", help='"NAME: PARAM=VALUE, PARAM=VALUE" (repeatable)')
+    p.add_argument("--as-of", help="assess as if applying on this date")
+    p.add_argument("-o", "--output", help="the list of enterprises that change (csv/xlsx/parquet)")
+    p.add_argument("--chart", help="chart file (.svg)")
+    common(p)
+    p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("articles", help="index: article → code, parameters and tests")
     p.add_argument("citation", nargs="?", help="e.g. measures_2016#art11-5 (prefix allowed)")

@@ -23,7 +23,7 @@ from hnte.core.registry import law_versions, programmes, select
 INDICATOR_COLUMNS = ("registration_days", "rd_ratio", "rd_ratio_min", "rd_domestic_share", "staff_science_tech_ratio",
                      "staff_college_ratio", "staff_rd_staff_ratio", "high_tech_ratio", "main_products_share", "ip_usable",
                      "conversions_average", "growth_net_assets", "growth_total_assets", "growth_sales")
-STATUS_TEXT = {True: "pass", False: "fail", None: "unknown"}
+CHUNK = 250_000
 
 
 @dataclass
@@ -179,16 +179,17 @@ def run_batch(frame: pl.DataFrame, *, as_of: dt.date | None = None, programme: s
             errors += [RowError(r, "programme", str(prog_id), e.message_zh, e.message_en) for r in part["_row"]]
             continue
         ev = Evaluator(Group(law, prog, when, overrides))
-        evaluated = ev.base(part)
-        evaluated = validate(evaluated, ev)
-        bad = evaluated.filter(pl.col("_error").is_not_null())
-        errors += [RowError(r, col, "", zh, en) for r, col, zh, en in bad.select("_row", "_error", "_error_zh", "_error_en").iter_rows()]
-        good = part.filter(pl.Series(evaluated["_error"].is_null()))
-        if good.height:
-            result, criteria = ev.evaluate(good)
-            parts.append(_finish(result, ev, criteria))
-        if progress:
-            progress(part.height)
+        for offset in range(0, part.height, CHUNK):  # chunks keep memory flat and move the progress bar
+            chunk = part.slice(offset, CHUNK)
+            evaluated = validate(ev.base(chunk), ev)
+            bad = evaluated.filter(pl.col("_error").is_not_null())
+            errors += [RowError(r, col, "", zh, en) for r, col, zh, en in bad.select("_row", "_error", "_error_zh", "_error_en").iter_rows()]
+            good = chunk.filter(evaluated["_error"].is_null())
+            if good.height:
+                result, criteria = ev.evaluate(good)
+                parts.append(_finish(result, ev, criteria))
+            if progress:
+                progress(chunk.height)
     results = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()
     if results.height:
         results = results.sort("_row")
@@ -201,3 +202,28 @@ def _with_epoch(df: pl.DataFrame, bounds: list[dt.date]) -> pl.DataFrame:
     for b in bounds:
         epoch = epoch + (pl.col("application_date") >= b).cast(pl.Int64)
     return df.with_columns(epoch.alias("_epoch"))
+
+
+def render_summary(summary: dict, console, lang: str = "zh") -> None:
+    """The batch summary: counts by verdict and the criteria that fail most."""
+    from rich.table import Table
+
+    zh = lang == "zh"
+    names = {"eligible": "符合" if zh else "eligible", "not_eligible": "不符合" if zh else "not eligible",
+             "undetermined": "待定" if zh else "undetermined"}
+    table = Table(title=("批量评估：" if zh else "Batch: ") + f"{summary['assessed']:,}" + (" 家已评估" if zh else " assessed"))
+    table.add_column("结论" if zh else "Verdict")
+    table.add_column("企业数" if zh else "Enterprises", justify="right")
+    for key, label in names.items():
+        table.add_row(label, f"{summary['by_verdict'].get(key, 0):,}")
+    table.add_row("有错误的行" if zh else "rows with errors", f"{summary['errors']:,}")
+    console.print(table)
+    fails = [(k, v) for k, v in summary["fails_by_criterion"].items() if v][:8]
+    if fails:
+        t2 = Table(title="最常不满足的条件" if zh else "Criteria failed most")
+        t2.add_column("条件" if zh else "Criterion")
+        t2.add_column("不满足" if zh else "Failed", justify="right")
+        for k, v in fails:
+            t2.add_row(k, f"{v:,}")
+        console.print(t2)
+    console.print(("结果：" if zh else "results: ") + summary["output"] + ("；错误：" if zh else "; errors: ") + summary["errors_file"])

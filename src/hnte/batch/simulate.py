@@ -120,3 +120,31 @@ def chart_svg(results: list[ScenarioResult], lang: str = "zh") -> str:
         parts.append(f"<text x='{left + i * 170 + 16}' y='{y + 16}'>{escape(label)}</text>")
     parts.append("</svg>")
     return "".join(parts)
+
+
+def render_simulation(baseline: BatchResult, results: list[ScenarioResult], console, lang: str = "zh", errors: int = 0) -> None:
+    from rich.table import Table
+
+    zh = lang == "zh"
+    summary = baseline.summary()
+    console.print(("基准：" if zh else "baseline: ") + ", ".join(f"{k} {v:,}" for k, v in sorted(summary["by_verdict"].items()))
+                  + (f"；{errors:,} 行有错误未评估" if zh else f"; {errors:,} rows with errors not assessed"))
+    for r in results:
+        table = Table(title=f"{r.name}: " + ", ".join(f"{k}={v}" for k, v in r.overrides.items()))
+        table.add_column("变化" if zh else "Change")
+        table.add_column("企业数" if zh else "Enterprises", justify="right")
+        for before, after, n in r.transitions.iter_rows():
+            table.add_row(f"{before} → {after}", f"{n:,}")
+        table.add_row("合计" if zh else "total", f"{r.changes.height:,}")
+        console.print(table)
+        for key, title in (("province", "按省份（行政区划代码前两位）" if zh else "by province (code)"),
+                           ("field", "按技术领域" if zh else "by field"), ("size_band", "按规模（最近一年销售收入）" if zh else "by size band")):
+            frame = r.breakdowns[key]
+            if frame.height == 0:
+                continue
+            t = Table(title=title)
+            for col in frame.columns:
+                t.add_column(str(col))
+            for row in frame.iter_rows():
+                t.add_row(*[str(x) if x is not None else "—" for x in row])
+            console.print(t)

@@ -25,13 +25,12 @@ import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import polars as pl
 
 from hnte.application.model import Application, Enterprise, IndustryGroup, PilotField
@@ -342,6 +341,9 @@ def _resolve_headers(raw: _Raw, source: str) -> list[tuple[int, str, str]]:
                 hint_en = "; did you mean: " + ", ".join(close)
             else:
                 hint_zh, hint_en = "；列名见 docs/batch-table.md 或 hnte template 生成的模板", "; see docs/batch-table.md or the template from hnte template"
+            if ";" in text or "\t" in text:
+                hint_zh += "（CSV 的分隔符应为逗号）"
+                hint_en += " (CSV cells must be separated by commas)"
             issues.append(InputIssue(cell, f"未知列名 {_describe(text)}（第 {_letter(i)} 列）{hint_zh}",
                                      f"unknown column header {_describe(text)} (column {_letter(i)}){hint_en}"))
         elif name in seen:
@@ -382,11 +384,11 @@ def _fast(kind: str, c: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     if kind == "bool":
         value = c.replace_strict(_BOOL_FAST, default=None, return_dtype=pl.Boolean)
         return value, value.is_not_null()
-    if kind == "grade":
-        taken = c.is_in(GRADES)
-        return pl.when(taken).then(c), taken
-    stripped = c.str.strip_chars()
-    return pl.when(stripped.str.len_bytes() > 0).then(stripped), pl.lit(True)
+    if kind == "grade":  # a cell not taken is overwritten by the slow path
+        return c, c.is_in(GRADES)
+    # text: taken as is unless it is empty or has surrounding spaces (then the slow path strips it)
+    size = c.str.len_bytes()
+    return c, (size > 0) & (size == c.str.strip_chars().str.len_bytes())
 
 
 def _decimal(text: str) -> tuple[Decimal | None, str | None]:
@@ -411,10 +413,10 @@ def _slow(kind: str, text: str) -> tuple[Any, str | None]:
             if number != number.to_integral_value():
                 return None, "int"
             return (int(number), None) if abs(number) < 2**63 else (None, "too_large")
-        if number != number.quantize(Decimal("0.01")):
-            return None, "places"
         if abs(number) >= _MAX_UNITS:
             return None, "too_large"
+        if number != number.quantize(Decimal("0.01")):
+            return None, "places"
         return int(number * 100), None
     if kind == "date":
         m = _DATE_RE.match(unicodedata.normalize("NFKC", t))
@@ -492,144 +494,114 @@ class _Cell:
     extra: Any = None
 
 
-def _as_text(s: pl.Series) -> pl.Series:
+def _text_expr(c: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     """A non-String column as text (integral floats without '.0')."""
-    if s.dtype.is_float():
-        integral = s.is_finite() & (s == s.round(0)) & (s.abs() < 1e15)
-        return pl.select(pl.when(integral).then(s.cast(pl.Int64, strict=False).cast(pl.String))
-                         .otherwise(s.cast(pl.String))).to_series().alias(s.name)
-    return s.cast(pl.String, strict=False)
+    if dtype.is_float():
+        integral = c.is_finite() & (c == c.round(0)) & (c.abs() < 1e15)
+        return pl.when(integral).then(c.cast(pl.Int64, strict=False).cast(pl.String)).otherwise(c.cast(pl.String))
+    return c.cast(pl.String, strict=False)
 
 
-def _native(kind: str, s: pl.Series) -> tuple[pl.Series, list[tuple[int, str]], pl.Series | None] | None:
-    """Typed (Parquet) cells: (value, [(pos, code)], positions for the slow path) or None to go by text."""
-    dtype = s.dtype
+_Plan = tuple[pl.Expr, list[tuple[str, pl.Expr]], pl.Expr | None]  # value, [(error code, mask)], slow-path mask
+
+
+def _native(kind: str, c: pl.Expr, dtype: pl.DataType) -> _Plan | None:
+    """Typed (Parquet) cells, or None to go by their text."""
     if kind in _NUMERIC:
         if dtype.is_integer():
-            v = s.cast(pl.Int64, strict=False)
-            big = (v.is_null() & s.is_not_null()) | (v.abs() >= _MAX_UNITS).fill_null(False)
-            value = pl.select(pl.when(~big).then(v * 100)).to_series()
-            return value, [(int(i), "too_large") for i in big.arg_true()], None
+            v = c.cast(pl.Int64, strict=False)
+            big = (v.is_null() & c.is_not_null()) | (v.abs() >= _MAX_UNITS).fill_null(False)
+            return pl.when(~big).then(v * 100), [("too_large", big)], None
         if dtype.is_float():
-            x = s.cast(pl.Float64)
-            finite = x.is_finite().fill_null(True)
-            big = (x.abs() >= 1e13).fill_null(False) & finite
-            fen = (x * 100).round(0)
-            exact = (fen / 100 == x).fill_null(True)
-            value = pl.select(pl.when(finite & ~big & exact).then(fen.cast(pl.Int64, strict=False))).to_series()
-            errors = [(int(i), "number") for i in (~finite).arg_true()]
-            errors += [(int(i), "places") for i in (finite & ~big & ~exact).arg_true()]
-            return value, errors, big.arg_true() if big.any() else None
+            finite = c.is_finite().fill_null(True)
+            big = (c.abs() >= 1e13).fill_null(False) & finite  # beyond the float check's exactness: slow path
+            fen = (c * 100).round(0)
+            exact = (fen / 100 == c).fill_null(True)
+            value = pl.when(finite & ~big & exact).then(fen.cast(pl.Int64, strict=False))
+            return value, [("number", ~finite), ("places", finite & ~big & ~exact)], big
         if isinstance(dtype, pl.Decimal):
-            rounded = s.round(2)
-            exact = (rounded == s).fill_null(True)
-            big = (s.abs() >= _MAX_UNITS).fill_null(False)
-            value = pl.select(pl.when(exact & ~big).then((rounded * 100).cast(pl.Int64, strict=False))).to_series()
-            errors = [(int(i), "places") for i in (~exact).arg_true()] + [(int(i), "too_large") for i in (big & exact).arg_true()]
-            return value, errors, None
+            scale = dtype.scale or 0
+            if scale <= 2:  # the stored integer is value × 10^scale: fen without any arithmetic on decimals
+                fen = c.to_physical().cast(pl.Int64, strict=False)
+                if scale < 2:
+                    fen = pl.when(fen.abs() < _MAX_SCALED).then(fen * 10 ** (2 - scale))
+                big = (fen.is_null() & c.is_not_null()) | (fen.abs() >= _MAX_SCALED).fill_null(False)
+                return fen, [("too_large", big)], None
+            rounded = c.round(2)
+            exact = (rounded == c).fill_null(True)
+            big = (c.abs() >= _MAX_UNITS).fill_null(False)
+            value = pl.when(exact & ~big).then((rounded * 100).cast(pl.Int64, strict=False))
+            return value, [("places", ~exact), ("too_large", exact & big)], None
         return None
     if kind in _INTEGER:
         if dtype.is_integer():
-            v = s.cast(pl.Int64, strict=False)
-            return v, [(int(i), "too_large") for i in (v.is_null() & s.is_not_null()).arg_true()], None
+            v = c.cast(pl.Int64, strict=False)
+            return v, [("too_large", v.is_null() & c.is_not_null())], None
         if dtype.is_float():
-            ok = (s.is_finite() & (s == s.round(0)) & (s.abs() < 2**53)).fill_null(True)
-            value = pl.select(pl.when(ok).then(s.cast(pl.Int64, strict=False))).to_series()
-            return value, [(int(i), "int") for i in (~ok).arg_true()], None
+            ok = (c.is_finite() & (c == c.round(0)) & (c.abs() < 2**53)).fill_null(True)
+            return pl.when(ok).then(c.cast(pl.Int64, strict=False)), [("int", ~ok)], None
         return None
     if kind == "date":
         if dtype == pl.Date:
-            return s, [], None
+            return c, [], None
         if isinstance(dtype, pl.Datetime):
-            midnight = (s.dt.time() == dt.time(0)).fill_null(True)
-            value = pl.select(pl.when(midnight).then(s.dt.date())).to_series()
-            return value, [(int(i), "date") for i in (~midnight).arg_true()], None
+            midnight = (c.dt.time() == dt.time(0)).fill_null(True)
+            return pl.when(midnight).then(c.dt.date()), [("date", ~midnight)], None
         return None
     if kind == "bool" and dtype == pl.Boolean:
-        return s, [], None
+        return c, [], None
     return None
 
 
-def _parse_columns(raw: pl.DataFrame, present: list[tuple[int, str, str]]) -> tuple[dict[str, pl.Series], list[_Cell]]:
-    values: dict[str, pl.Series] = {}
-    cells: list[_Cell] = []
-    text_cols: list[tuple[str, str]] = []
-    for pos, name, _header in present:
-        key = f"c{pos}"
-        col = raw.get_column(key)
-        kind = BY_NAME[name].kind
-        if col.dtype != pl.String:
-            native = _native(kind, col)
-            if native is not None:
-                value, errors, slow_pos = native
-                if slow_pos is not None and slow_pos.len():
-                    texts = [_cell_text(v) for v in col.gather(slow_pos).to_list()]
-                    value = _apply_slow(kind, name, value, slow_pos, texts, cells)
-                values[name] = value.cast(SCHEMA[name]).alias(name)
-                cells += [_Cell(i, name, code) for i, code in errors]
-                continue
-            raw = raw.with_columns(_as_text(col).alias(key))
-        text_cols.append((name, key))
-
-    exprs: list[pl.Expr] = []
-    for name, key in text_cols:
-        c = pl.col(key)
-        value, taken = _fast(BY_NAME[name].kind, c)
-        slow = (c.str.len_bytes() > 0) & ~taken.fill_null(False)
-        exprs += [value.cast(SCHEMA[name]).alias(name), slow.fill_null(False).alias(f"__slow_{name}")]
-    stage = raw.select(exprs) if exprs else pl.DataFrame()
-    for name, key in text_cols:
-        value = stage.get_column(name)
-        slow = stage.get_column(f"__slow_{name}")
-        if slow.any():
-            idx = slow.arg_true()
-            texts = raw.get_column(key).gather(idx).to_list()
-            value = _apply_slow(BY_NAME[name].kind, name, value, idx, texts, cells)
-        values[name] = value
-    return values, cells
+def _plan(kind: str, c: pl.Expr, dtype: pl.DataType) -> _Plan:
+    native = None if dtype == pl.String else _native(kind, c, dtype)
+    if native is not None:
+        return native
+    text = c if dtype == pl.String else _text_expr(c, dtype)
+    value, taken = _fast(kind, text)
+    return value, [], text.is_not_null() & ~taken.fill_null(False)
 
 
-def _apply_slow(kind: str, name: str, value: pl.Series, idx: pl.Series, texts: list[str | None],
-                cells: list[_Cell]) -> pl.Series:
-    parsed = [_slow(kind, t or "") for t in texts]
+def _checks(name: str, v: pl.Expr, blank: pl.Expr) -> list[tuple[str, Any, pl.Expr]]:
+    """Vectorised checks on a typed column: [(error code, extra, mask)]."""
+    col = BY_NAME[name]
+    out: list[tuple[str, Any, pl.Expr]] = []
+    lo, hi = RANGES.get(col.kind, (None, None))
+    if col.kind in SCALE:
+        if lo is not None:
+            out.append(("negative", None, v < lo))
+    else:
+        if lo is not None:
+            out.append(("min", lo, v < lo))
+        if hi is not None:
+            out.append(("max", hi, v > hi))
+    if col.kind == "date":
+        out.append(("date_range", None, (v < _DATE_MIN) | (v > _DATE_MAX)))
+    if name in CHOICES:
+        out.append(("choice", None, ~v.is_in(CHOICES[name])))
+    if name in PATTERNS:
+        out.append(("pattern", None, ~v.str.contains(PATTERNS[name])))
+    if name == "id":
+        out.append(("required", None, v.is_null() & ~blank))
+        out.append(("duplicate", None, v.is_not_null() & ~v.is_first_distinct()))
+    return out
+
+
+def _apply_slow(kind: str, name: str, value: pl.Series, idx: pl.Series, raw: list[Any], cells: list[_Cell]) -> pl.Series:
+    parsed = [_slow(kind, t if isinstance(t, str) else _cell_text(t) or "") for t in raw]
     for i, (_, code) in zip(idx.to_list(), parsed, strict=True):
         if code is not None:
             cells.append(_Cell(i, name, code))
-    new = pl.Series([v for v, _ in parsed], dtype=SCHEMA[name])
-    return value.clone().scatter(idx, new)
+    return value.clone().scatter(idx, pl.Series([v for v, _ in parsed], dtype=SCHEMA[name]))
 
 
-def _checks(values: dict[str, pl.Series]) -> list[_Cell]:
-    """Vectorised checks on typed values: ranges, choices, patterns, the id."""
+def _mask_cells(frame: pl.DataFrame, masks: list[tuple[str, str, str, Any]]) -> list[_Cell]:
+    """Cells for every true entry of the mask columns [(mask column, name, code, extra)] of ``frame``."""
     cells: list[_Cell] = []
-
-    def flag(name: str, mask: pl.Series, code: str, extra: Any = None) -> None:
-        mask = mask.fill_null(False)
+    for key, name, code, extra in masks:
+        mask = frame.get_column(key)
         if mask.any():
-            cells.extend(_Cell(int(i), name, code, extra) for i in mask.arg_true())
-
-    for name, s in values.items():
-        col = BY_NAME[name]
-        lo, hi = RANGES.get(col.kind, (None, None))
-        if col.kind in SCALE:
-            if lo is not None:
-                flag(name, s < lo, "negative")
-        else:
-            if lo is not None:
-                flag(name, s < lo, "min", lo)
-            if hi is not None:
-                flag(name, s > hi, "max", hi)
-        if col.kind == "date":
-            flag(name, (s < _DATE_MIN) | (s > _DATE_MAX), "date_range")
-        if name in CHOICES:
-            flag(name, ~s.is_in(CHOICES[name]), "choice")
-        if name in PATTERNS:
-            flag(name, ~s.str.contains(PATTERNS[name]), "pattern")
-    ids = values["id"]
-    flag("id", ids.is_null(), "required")
-    dup = (ids.is_not_null() & ~ids.is_first_distinct()).fill_null(False)
-    if dup.any():
-        cells.append(_Cell(-1, "id", "duplicate"))  # placeholder: resolved in _assemble (needs row numbers)
+            cells.extend(_Cell(i, name, code, extra) for i in mask.arg_true().to_list())
     return cells
 
 
@@ -637,57 +609,85 @@ def _parse(source: str, raw: _Raw) -> TableRead:
     present = _resolve_headers(raw, source)
     frame = raw.frame
     headers = {name: header for _, name, header in present}
-    id_key = next(f"c{pos}" for pos, name, _ in present if name == "id")
+    key = {name: f"c{pos}" for pos, name, _ in present}
 
     # the template's unit row (the first data row, file row 2, whose id reads 单位 / unit)
     if frame.height and frame.get_column("__row")[0] == 2:
-        first_id = frame.get_column(id_key).cast(pl.String, strict=False)[0]
+        first_id = frame.get_column(key["id"]).cast(pl.String, strict=False)[0]
         if first_id is not None and first_id.strip().casefold() in UNIT_ROW_MARKERS:
             frame = frame.slice(1)
-    # blank rows
-    data_cols = [c for c in frame.columns if c != "__row"]
-    if data_cols and frame.height:
-        blank = frame.select(pl.all_horizontal([
-            (pl.col(c).is_null() | (pl.col(c).str.len_bytes() == 0)) if frame.schema[c] == pl.String else pl.col(c).is_null()
-            for c in data_cols])).to_series()
-        if blank.any():
-            frame = frame.filter(~blank)
-
-    values, cells = _parse_columns(frame, present)
-    cells += _checks(values)
-    rows = frame.get_column("__row")
     n = frame.height
+    schema = frame.schema
 
-    errors: list[RowError] = []
-    bad = np.zeros(n, dtype=bool)
-    order = {name: pos for pos, name, _ in present}
-    row_list: list[int] | None = None
-    for cell in cells:
-        if cell.code == "duplicate":
-            ids = values["id"]
-            dup = (ids.is_not_null() & ~ids.is_first_distinct()).fill_null(False)
-            first_rows = dict(pl.DataFrame({"id": ids, "row": rows}).filter(ids.is_first_distinct() & ids.is_not_null()
-                                                                           & ids.is_in(ids.filter(dup).unique())).iter_rows())
-            for i in dup.arg_true().to_list():
-                bad[i] = True
-                text = ids[i]
-                zh, en = _message("duplicate", BY_NAME["id"], text, first_rows[text])
-                errors.append(RowError(int(rows[i]), headers["id"], text, zh, en))
-            continue
-        if row_list is None:
-            row_list = rows.to_list()
-        bad[cell.pos] = True
-        raw_value = frame.get_column(f"c{order[cell.name]}")[cell.pos]
-        text = "" if raw_value is None else (raw_value if isinstance(raw_value, str) else _cell_text(raw_value) or "")
-        zh, en = _message(cell.code, BY_NAME[cell.name], text, cell.extra)
-        errors.append(RowError(row_list[cell.pos], headers[cell.name], text, zh, en))
-    errors.sort(key=lambda e: (e.row, order[resolve_header(e.column) or "id"]))
+    # stage 1, one parallel pass: typed values (fast path), slow-path masks, native errors, blank rows
+    data_cols = [c for c in frame.columns if c != "__row"]
+    blank_expr = pl.all_horizontal([
+        (pl.col(c).is_null() | (pl.col(c).str.len_bytes() == 0)) if schema[c] == pl.String else pl.col(c).is_null()
+        for c in data_cols]) if data_cols else pl.lit(False)
+    exprs: list[pl.Expr] = [blank_expr.alias("__blank")]
+    masks: list[tuple[str, str, str, Any]] = []
+    slow_cols: list[str] = []
+    for name, k in key.items():
+        value, errors, slow = _plan(BY_NAME[name].kind, pl.col(k), schema[k])
+        exprs.append(value.cast(SCHEMA[name]).alias(name))
+        for j, (code, mask) in enumerate(errors):
+            exprs.append(mask.fill_null(False).alias(f"__e{j}_{name}"))
+            masks.append((f"__e{j}_{name}", name, code, None))
+        if slow is not None:
+            exprs.append(slow.fill_null(False).alias(f"__slow_{name}"))
+            slow_cols.append(name)
+    stage = frame.select(exprs)
+    blank = stage.get_column("__blank")
+    cells = _mask_cells(stage, masks)
 
+    # stage 2: the cells the fast path did not take, one by one
+    values = {name: stage.get_column(name) for name in key}
+    for name in slow_cols:
+        slow = stage.get_column(f"__slow_{name}")
+        if slow.any():
+            idx = slow.arg_true()
+            values[name] = _apply_slow(BY_NAME[name].kind, name, values[name], idx,
+                                       frame.get_column(key[name]).gather(idx).to_list(), cells)
+    del stage
+
+    # stage 3, one parallel pass: checks on the typed values
     typed = pl.DataFrame([values[c.name] if c.name in values else pl.Series(c.name, [None] * n, dtype=SCHEMA[c.name])
                           for c in COLUMNS], schema=SCHEMA)
-    keep = pl.Series(~bad)
-    return TableRead(source=source, frame=typed.filter(keep), source_rows=rows.filter(keep).alias("row"), errors=errors,
-                     columns=[name for _, name, _ in present], headers=headers, rows_read=n)
+    checks: list[pl.Expr] = []
+    masks = []
+    blank_lit = pl.lit(blank)
+    for name in key:
+        for j, (code, extra, mask) in enumerate(_checks(name, pl.col(name), blank_lit)):
+            checks.append(mask.fill_null(False).alias(f"__c{j}_{name}"))
+            masks.append((f"__c{j}_{name}", name, code, extra))
+    cells += _mask_cells(typed.select(checks), masks)
+
+    # errors, in file order
+    order = {name: pos for pos, name, _ in present}
+    cells.sort(key=lambda cell: (cell.pos, order[cell.name]))
+    rows = frame.get_column("__row")
+    row_list = rows.to_list() if cells else []
+    first_seen: dict[str, int] = {}
+    if any(cell.code == "duplicate" for cell in cells):
+        ids = typed.get_column("id")
+        first = ids.is_first_distinct() & ids.is_not_null()
+        first_seen = dict(zip(ids.filter(first).to_list(), rows.filter(first).to_list(), strict=True))
+    drop = blank.to_numpy().copy()
+    errors: list[RowError] = []
+    raw_cols = {name: frame.get_column(k) for name, k in key.items()}
+    for cell in cells:
+        drop[cell.pos] = True
+        raw_value = raw_cols[cell.name][cell.pos]
+        text = "" if raw_value is None else (raw_value if isinstance(raw_value, str) else _cell_text(raw_value) or "")
+        extra = first_seen.get(text.strip()) if cell.code == "duplicate" else cell.extra
+        zh, en = _message(cell.code, BY_NAME[cell.name], text.strip() if cell.code == "duplicate" else text, extra)
+        errors.append(RowError(row_list[cell.pos], headers[cell.name], text, zh, en))
+
+    if drop.any():
+        keep = pl.Series(~drop)
+        typed, rows = typed.filter(keep), rows.filter(keep)
+    return TableRead(source=source, frame=typed, source_rows=rows.alias("row"), errors=errors,
+                     columns=[name for _, name, _ in present], headers=headers, rows_read=n - int(blank.sum()))
 
 
 def read_table(path: str | Path) -> TableRead:
@@ -735,17 +735,6 @@ def read_application_folder(path: str | Path) -> list[tuple[str, Application | I
     return out
 
 
-def row_values(row: dict[str, Any]) -> dict[str, Any]:
-    """A typed row (money in fen, persons in hundredths) in the application file's units: yuan and persons
-    as exact Decimals, ready for :func:`hnte.batch.convert.row_to_application`."""
-    out = dict(row)
-    for name, value in row.items():
-        col = BY_NAME.get(name)
-        if col is not None and col.kind in SCALE and value is not None:
-            out[name] = Decimal(int(value)).scaleb(-2)
-    return out
-
-
 # ---------------------------------------------------------------------------------------------------
 # Writing
 
@@ -762,4 +751,362 @@ def _fen_text(c: pl.Expr) -> pl.Expr:
     cents = a % 100
     text = pl.when(cents == 0).then(whole).otherwise(whole + "." + cents.cast(pl.String).str.pad_start(2, "0"))
     return pl.when(c < 0).then("-" + text).otherwise(text)
+
+
+def _fen_decimal(s: pl.Series) -> pl.Series:
+    """Fen (Int64) as an exact Decimal of yuan with two places (Decimal(18, 2) when it fits)."""
+    d = s.cast(pl.Int64).cast(pl.Decimal(38, 2)) / 100
+    biggest = s.abs().max()
+    if biggest is None or int(biggest) < 10**18:  # type: ignore[arg-type]
+        d = d.cast(pl.Decimal(18, 2))
+    return d.alias(s.name)
+
+
+def _suffix(path: Path, allowed: tuple[str, ...], what_zh: str, what_en: str) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in allowed:
+        listed = "、".join(allowed)
+        raise _fail(str(path), f"{what_zh}应以 {listed} 结尾，实际为 \"{path.name}\"",
+                    f"{what_en} must end in {', '.join(allowed)}, got \"{path.name}\"")
+    return suffix
+
+
+def _atomic(path: Path, write: Any) -> None:
+    """Write to ``<name>.part`` then rename: never a half-written file."""
+    tmp = path.with_name(path.name + ".part")
+    try:
+        write(tmp)
+        tmp.replace(path)
+    except OSError as e:
+        reason = e.strerror or str(e)
+        raise _fail(str(path), f"无法写入文件：{reason}", f"cannot write file: {reason}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _flat(frame: pl.DataFrame) -> pl.DataFrame:
+    """Nested columns (lists, structs) as text, for CSV."""
+    nested = [c for c, t in frame.schema.items() if t.is_nested() or t == pl.Object]
+    if not nested:
+        return frame
+    return frame.with_columns([pl.col(c).map_elements(lambda v: None if v is None else str(v), return_dtype=pl.String)
+                               for c in nested])
+
+
+def write_table(frame: pl.DataFrame, path: str | Path) -> None:
+    """Write a frame as .csv (UTF-8 with BOM), .xlsx (bold frozen header) or .parquet, atomically.
+
+    Any columns may be written. A schema money or persons column holding integers is taken to be in the
+    typed representation (fen, hundredths) and written in yuan / persons — exact text in CSV, numbers
+    in XLSX, Decimal(18, 2) in Parquet — so that :func:`read_table` gives the same typed frame back.
+    """
+    p = Path(path)
+    suffix = _suffix(p, TABLE_SUFFIXES, "输出表格", "the output table")
+    scaled = _scaled_names(frame)
+    if suffix == ".csv":
+        out = _flat(frame.with_columns([_fen_text(pl.col(c)).alias(c) for c in scaled]))
+        _atomic(p, lambda tmp: out.write_csv(tmp, include_bom=True))
+    elif suffix == ".parquet":
+        out = frame.with_columns([_fen_decimal(frame.get_column(c)) for c in scaled])
+        _atomic(p, lambda tmp: out.write_parquet(tmp))
+    else:
+        if frame.height + 1 > 1_048_576:
+            raise _fail(str(p), f"XLSX 最多容纳 1,048,575 行数据，此表有 {frame.height} 行；请改用 .csv 或 .parquet",
+                        f"an XLSX sheet holds at most 1,048,575 data rows, this table has {frame.height}; use .csv or .parquet")
+        _atomic(p, lambda tmp: _write_xlsx(frame, tmp, set(scaled)))
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _widths(header: list[str], rows: Iterable[Iterable[Any]]) -> list[int]:
+    widths = [_display_width(h) for h in header]
+    for row in rows:
+        for i, v in enumerate(row):
+            if v is not None and i < len(widths):
+                widths[i] = max(widths[i], _display_width(v if isinstance(v, str) else _cell_text(v) or ""))
+    return [min(max(w + 2, 8), 50) for w in widths]
+
+
+class _Formats:
+    def __init__(self, wb: Any) -> None:
+        self.header = wb.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True, "valign": "top"})
+        self.unit = wb.add_format({"italic": True, "font_color": "#666666"})
+        self.date = wb.add_format({"num_format": "yyyy-mm-dd"})
+        self.datetime = wb.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+        self.money = wb.add_format({"num_format": "#,##0.00"})
+        self.persons = wb.add_format({"num_format": "0.##"})
+        self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+
+
+def _cell_writer(name: str, dtype: pl.DataType, scaled: bool, fmt: _Formats) -> Any:
+    """A function (ws, row, col, value) writing one non-null value of a column."""
+    if scaled:
+        number_format = fmt.persons if BY_NAME[name].kind == "persons" else fmt.money
+
+        def scaled_cell(ws: Any, r: int, c: int, v: int) -> None:
+            if abs(v) < 10**15:  # within 15 significant digits: the float's shortest decimal is exact
+                ws.write_number(r, c, v / 100, number_format)
+            else:
+                ws.write_string(r, c, _fen_str(v))
+        return scaled_cell
+    if dtype == pl.String:
+        return lambda ws, r, c, v: ws.write_string(r, c, v)
+    if dtype == pl.Boolean:
+        return lambda ws, r, c, v: ws.write_boolean(r, c, v)
+    if dtype == pl.Date:
+        return lambda ws, r, c, v: ws.write_datetime(r, c, v, fmt.date)
+    if isinstance(dtype, pl.Datetime):
+        return lambda ws, r, c, v: ws.write_datetime(r, c, v.replace(tzinfo=None), fmt.datetime)
+    if dtype.is_integer():
+        return lambda ws, r, c, v: ws.write_number(r, c, v) if abs(v) < 2**53 else ws.write_string(r, c, str(v))
+    if dtype.is_float():
+        return lambda ws, r, c, v: ws.write_number(r, c, v)
+    if isinstance(dtype, pl.Decimal):
+        def decimal_cell(ws: Any, r: int, c: int, v: Decimal) -> None:
+            f = float(v)
+            if Decimal(repr(f)) == v:
+                ws.write_number(r, c, f)
+            else:
+                ws.write_string(r, c, str(v))
+        return decimal_cell
+    return lambda ws, r, c, v: ws.write_string(r, c, str(v))
+
+
+def _fen_str(v: int) -> str:
+    sign = "-" if v < 0 else ""
+    whole, cents = divmod(abs(v), 100)
+    return f"{sign}{whole}" + (f".{cents:02d}" if cents else "")
+
+
+def _write_xlsx(frame: pl.DataFrame, path: Path, scaled: set[str]) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "nan_inf_to_errors": True})
+    try:
+        fmt = _Formats(wb)
+        ws = wb.add_worksheet("batch")
+        header = list(frame.columns)
+        for i, w in enumerate(_widths(header, frame.head(200).iter_rows())):
+            ws.set_column(i, i, w)
+        ws.freeze_panes(1, 0)
+        ws.set_row(0, None, fmt.header)
+        for j, h in enumerate(header):
+            ws.write_string(0, j, h, fmt.header)
+        writers = [_cell_writer(c, t, c in scaled, fmt) for c, t in frame.schema.items()]
+        for r, row in enumerate(frame.iter_rows(), start=1):
+            for j, v in enumerate(row):
+                if v is not None:
+                    writers[j](ws, r, j, v)
+    finally:
+        wb.close()
+
+
+# ---------------------------------------------------------------------------------------------------
+# The template
+
+
+#: The template's example row, in the file's units: a 2016-rules enterprise meeting every condition
+#: (application 2024-06-30, so y1..y3 are 2021..2023; the figures of ``examples/pass_2016.yaml``).
+EXAMPLE: dict[str, Any] = {
+    "id": "示例-001", "name": "北京示例智能科技有限公司", "credit_code": "91110108MA01ABCD1X", "programme": "national",
+    "application_date": dt.date(2024, 6, 30), "registration_date": dt.date(2019, 3, 15), "region_code": "110108",
+    "technical_field": "1.1.1", "industry": "information_software", "above_designated_size": True, "pilot_field": None,
+    "previously_identified": False, "incident_date": None,
+    "y1_sales_revenue": 30000000, "y1_net_assets": 12000000, "y1_total_assets": 20000000, "y1_operating_months": 12,
+    "y1_rd_personnel": 1500000, "y1_rd_direct_inputs": 300000, "y1_rd_depreciation": 80000, "y1_rd_intangible_amortization": 20000,
+    "y1_rd_design": 50000, "y1_rd_equipment_debugging": 30000, "y1_rd_outsourced_domestic": 200000, "y1_rd_outsourced_overseas": 0,
+    "y1_rd_other": 100000,
+    "y2_sales_revenue": 38000000, "y2_net_assets": 15000000, "y2_total_assets": 24000000, "y2_operating_months": 12,
+    "y2_rd_personnel": 1700000, "y2_rd_direct_inputs": 350000, "y2_rd_depreciation": 90000, "y2_rd_intangible_amortization": 20000,
+    "y2_rd_design": 60000, "y2_rd_equipment_debugging": 40000, "y2_rd_outsourced_domestic": 250000, "y2_rd_outsourced_overseas": 50000,
+    "y2_rd_other": 120000,
+    "y3_sales_revenue": Decimal("45000000.50"), "y3_net_assets": 19000000, "y3_total_assets": 29500000, "y3_operating_months": 12,
+    "y3_rd_personnel": 1900000, "y3_rd_direct_inputs": 400000, "y3_rd_depreciation": 100000, "y3_rd_intangible_amortization": 25000,
+    "y3_rd_design": 70000, "y3_rd_equipment_debugging": 45000, "y3_rd_outsourced_domestic": 300000, "y3_rd_outsourced_overseas": 60000,
+    "y3_rd_other": 150000,
+    "total_income": 47000000, "non_taxable_income": 500000, "high_tech_income": 36000000, "main_products_income": 30000000,
+    "staff_total": Decimal("64.25"), "staff_science_tech": Decimal("10.5"), "staff_science_tech_college": 10, "staff_rd": 8,
+    "ip_class1_self": 2, "ip_class1_acquired": 0, "ip_class2_self": 2, "ip_class2_acquired": 0, "ip_class2_used": 0,
+    "conversions_y1": 5, "conversions_y2": 5, "conversions_y3": 5,
+    "assess_technology_advancement": "A", "assess_core_support": "A", "assess_standards": True,
+    "assess_rd_system": 5, "assess_rd_institution": 5, "assess_rd_conversion_incentives": 3, "assess_rd_talent": 3,
+    "assess_rd_2008_met": 4,
+}
+
+
+def example_frame() -> pl.DataFrame:
+    """The template's example row as a typed frame (what :func:`read_table` gives for the template)."""
+    row = {}
+    for c in COLUMNS:
+        v = EXAMPLE.get(c.name)
+        row[c.name] = int(Decimal(v) * SCALE[c.kind]) if c.kind in SCALE and v is not None else v
+    return pl.DataFrame([row], schema=SCHEMA)
+
+
+def _example_text(col: Column, value: Any) -> str:
+    if value is None:
+        return ""
+    if col.kind == "bool":
+        return "是" if value else "否"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _template_units() -> list[str]:
+    return ["单位"] + [c.unit_zh for c in COLUMNS[1:]]
+
+
+def write_template(path: str | Path) -> None:
+    """Write the batch template: .xlsx (headers, unit row, example row, a 说明 sheet) or .csv (the same three rows)."""
+    p = Path(path)
+    suffix = _suffix(p, (".xlsx", ".csv"), "模板文件", "the template")
+    headers = [c.alias_zh for c in COLUMNS]
+    if suffix == ".csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(headers)
+        w.writerow(_template_units())
+        w.writerow([_example_text(c, EXAMPLE.get(c.name)) for c in COLUMNS])
+        _atomic(p, lambda tmp: tmp.write_bytes(buf.getvalue().encode("utf-8-sig")))
+    else:
+        _atomic(p, _write_template_xlsx)
+
+
+def _write_template_xlsx(path: Path) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    try:
+        fmt = _Formats(wb)
+        ws = wb.add_worksheet("企业")
+        units = _template_units()
+        example = [EXAMPLE.get(c.name) for c in COLUMNS]
+        for j, w in enumerate(_widths([c.alias_zh for c in COLUMNS], [units, [_example_text(c, v) for c, v in zip(COLUMNS, example, strict=True)]])):
+            ws.set_column(j, j, max(w, 12))
+        ws.set_row(0, 36)
+        for j, col in enumerate(COLUMNS):
+            ws.write_string(0, j, col.alias_zh, fmt.header)
+            ws.write_comment(0, j, f"{col.name}\n{col.description}" + (f"\n{col.unit_zh}" if col.unit_zh else ""),
+                             {"x_scale": 2, "y_scale": 1.5})
+            ws.write_string(1, j, units[j], fmt.unit)
+            value = example[j]
+            if value is None:
+                continue
+            if col.kind in SCALE:
+                ws.write_number(2, j, float(value), fmt.persons if col.kind == "persons" else fmt.money)
+            elif col.kind == "date":
+                ws.write_datetime(2, j, value, fmt.date)
+            elif col.kind == "bool":
+                ws.write_string(2, j, "是" if value else "否")
+            elif isinstance(value, int):
+                ws.write_number(2, j, value)
+            else:
+                ws.write_string(2, j, str(value))
+            options = ("是", "否") if col.kind == "bool" else GRADES if col.kind == "grade" else CHOICES.get(col.name)
+            if options and len(",".join(options)) <= 255:
+                ws.data_validation(2, j, 10000, j, {"validate": "list", "source": list(options), "error_type": "warning",
+                                                    "error_message": "请从列表中选择 / choose a value from the list"})
+        for j, col in enumerate(COLUMNS):  # validation for columns left empty in the example, too
+            options = CHOICES.get(col.name) if example[j] is None else None
+            if options and len(",".join(options)) <= 255:
+                ws.data_validation(2, j, 10000, j, {"validate": "list", "source": list(options), "error_type": "warning"})
+        ws.freeze_panes(2, 1)
+
+        doc = wb.add_worksheet("说明")
+        head = ["列名 name", "中文列名（表头）", "单位 unit", "类型 kind", "必填 required", "说明 description", "可选值 values"]
+        rows = [[c.name, c.alias_zh, c.unit_zh, c.kind, "是" if c.required else "", c.description,
+                 ", ".join(GRADES if c.kind == "grade" else CHOICES.get(c.name, ()))] for c in COLUMNS]
+        for j, w in enumerate(_widths(head, rows)):
+            doc.set_column(j, j, min(w, 60), fmt.wrap if j == 5 else None)
+        for j, h in enumerate(head):
+            doc.write_string(0, j, h, fmt.header)
+        for i, row in enumerate(rows, start=1):
+            for j, v in enumerate(row):
+                doc.write_string(i, j, v)
+        for k, line in enumerate(TEMPLATE_NOTES, start=len(rows) + 2):
+            doc.write_string(k, 0, line)
+        doc.freeze_panes(1, 0)
+    finally:
+        wb.close()
+
+
+TEMPLATE_NOTES = (
+    "填写说明 Notes",
+    "第 1 行为列名（中文或英文列名均可），第 2 行为单位（可保留，读取时跳过），从第 3 行起每行一家企业；示例行请删除或替换。",
+    "Row 1 holds the headers (Chinese or English), row 2 the units (kept or deleted; skipped on reading); one enterprise per row from row 3. Replace the example row.",
+    "金额单位为元（最多两位小数），人数为全年月平均人数（最多两位小数），日期为 YYYY-MM-DD，是/否列填 是 或 否。",
+    "Money in yuan (at most 2 decimals), staff as annual monthly averages (at most 2 decimals), dates YYYY-MM-DD, yes/no columns 是 or 否.",
+    "y3（最近一年）为申请年度的前一年，y2、y1 依次向前；成立不足三年的企业，成立前的年度留空。",
+    "y3 is the year before the application year, y2 and y1 the years before; a young enterprise leaves the years before its registration empty.",
+    "空单元格表示未知（相关条件为“未知”，不是“不符合”）；数值为零请填 0。",
+    "An empty cell means unknown (the criteria needing it are 'unknown', not failed); write 0 for zero.",
+)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Error file
+
+
+def write_errors(errors: list[RowError], path: str | Path, lang: str = "zh") -> None:
+    """Write row errors (row, column, value, message) as CSV with a UTF-8 BOM (or .xlsx / .parquet by suffix)."""
+    p = Path(path)
+    if p.suffix.lower() in (".xlsx", ".parquet"):
+        frame = pl.DataFrame({"row": [e.row for e in errors], "column": [e.column for e in errors],
+                              "value": [e.value for e in errors], "message": [e.message(lang) for e in errors]},
+                             schema={"row": pl.Int64, "column": pl.String, "value": pl.String, "message": pl.String})
+        write_table(frame, p)
+        return
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(["row", "column", "value", "message"])
+    for e in errors:
+        w.writerow([e.row, e.column, e.value, e.message(lang)])
+    _atomic(p, lambda tmp: tmp.write_bytes(buf.getvalue().encode("utf-8-sig")))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Documentation
+
+
+KIND_DOC: dict[str, tuple[str, str]] = {
+    "text": ("文本；前后空格忽略", "text; surrounding spaces ignored"),
+    "date": ("`YYYY-MM-DD`；也接受 `2024/6/30`、`2024.6.30`、`2024年6月30日` 及 Excel 日期单元格（不含时间）",
+             "`YYYY-MM-DD`; also `2024/6/30`, `2024.6.30`, `2024年6月30日` and Excel date cells (no time of day)"),
+    "money": ("元，非负，整数或最多两位小数；可用千位分隔符 `1,234.56`；不接受科学计数法 `1e3`",
+              "yuan, non-negative, integer or at most 2 decimals; thousands separators `1,234.56` allowed; no scientific notation `1e3`"),
+    "signed_money": ("元，可为负数，其余同 money", "yuan, may be negative; otherwise as money"),
+    "persons": ("人（全年月平均数），非负，最多两位小数", "persons (annual monthly average), non-negative, at most 2 decimals"),
+    "count": ("非负整数", "non-negative integer"),
+    "int": ("非负整数", "non-negative integer"),
+    "months": ("整数 1–12", "integer 1–12"),
+    "bool": ("`是`/`否`；也接受 `true`/`false`、`1`/`0`、`yes`/`no`、`Y`/`N`（不区分大小写）",
+             "`是`/`否`; also `true`/`false`, `1`/`0`, `yes`/`no`, `Y`/`N` (any case)"),
+    "grade": ("`A`–`E`（小写亦可）", "`A`–`E` (lower case accepted)"),
+}
+_MEMORY_DOC = {"money": "Int64 分 (fen)", "signed_money": "Int64 分 (fen)", "persons": "Int64 0.01 人 (hundredths)"}
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def columns_markdown() -> str:
+    """The generated part of ``docs/batch-table.md``: the kinds and every column of :data:`columns.COLUMNS`."""
+    lines = ["### 类型 Kinds", "", "| 类型 kind | 可填写 accepted | 内存表示 in memory |", "|---|---|---|"]
+    for kind, (zh, en) in KIND_DOC.items():
+        lines.append(f"| `{kind}` | {_md(zh)}<br>{_md(en)} | {_MEMORY_DOC.get(kind, DTYPE_NAME[kind])} |")
+    lines += ["", f"### 列 Columns ({len(COLUMNS)})", "",
+              "| # | 列名 name | 中文列名 alias | 类型 kind | 单位 unit | 说明 description |", "|---|---|---|---|---|---|"]
+    for i, c in enumerate(COLUMNS, start=1):
+        desc = _md(c.description)
+        if c.required:
+            desc += " **必填 required**"
+        values = GRADES if c.kind == "grade" else CHOICES.get(c.name)
+        if values:
+            desc += "<br>可选值 values: " + ", ".join(f"`{v}`" for v in values)
+        lines.append(f"| {i} | `{c.name}` | {_md(c.alias_zh)} | `{c.kind}` | {_md(c.unit_zh)} | {desc} |")
+    return "\n".join(lines) + "\n"
 
