@@ -24,6 +24,8 @@ INDICATOR_COLUMNS = ("registration_days", "rd_ratio", "rd_ratio_min", "rd_domest
                      "staff_college_ratio", "staff_rd_staff_ratio", "high_tech_ratio", "main_products_share", "ip_usable",
                      "conversions_average", "growth_net_assets", "growth_total_assets", "growth_sales")
 CHUNK = 250_000
+STATUS = pl.Enum(["pass", "fail", "unknown"])  # categorical columns: cheap to build and to write
+VERDICT = pl.Enum(["eligible", "not_eligible", "undetermined"])
 
 
 @dataclass
@@ -119,6 +121,9 @@ def validate(df: pl.DataFrame, ev: Evaluator) -> pl.DataFrame:
             checks.append((c(column.name) < low * SCALE.get(column.kind, 1), column.name, f"不能小于 {low}", f"must not be below {low}"))
         if high is not None:
             checks.append((c(column.name) > high, column.name, f"不能大于 {high}", f"must not exceed {high}"))
+    df = df.with_columns(pl.any_horizontal([cond.fill_null(False) for cond, *_ in checks]).alias("_any_error"))
+    if not df["_any_error"].any():  # the common case: no message to build
+        return df.with_columns(*(pl.lit(None, dtype=pl.String).alias(n) for n in ("_error", "_error_zh", "_error_en")))
     col = pl.lit(None, dtype=pl.String)
     zh = pl.lit(None, dtype=pl.String)
     en = pl.lit(None, dtype=pl.String)
@@ -134,7 +139,8 @@ def _finish(df: pl.DataFrame, ev: Evaluator, criteria) -> pl.DataFrame:
     ids = [f"c_{d.id}" for d in criteria]
     any_fail = pl.any_horizontal([pl.col(i) == False for i in ids]).fill_null(False)  # noqa: E712
     all_pass = pl.all_horizontal([pl.col(i).fill_null(False) for i in ids])
-    verdict = pl.when(any_fail).then(pl.lit("not_eligible")).when(all_pass).then(pl.lit("eligible")).otherwise(pl.lit("undetermined"))
+    verdict = (pl.when(any_fail).then(pl.lit("not_eligible", dtype=VERDICT)).when(all_pass).then(pl.lit("eligible", dtype=VERDICT))
+               .otherwise(pl.lit("undetermined", dtype=VERDICT)))
     gap = pl.lit(None, dtype=pl.String)
     for i in reversed(ids):
         gap = pl.when(pl.col(i).is_null()).then(pl.lit(i[2:] + " (unknown)")).otherwise(gap)
@@ -142,13 +148,13 @@ def _finish(df: pl.DataFrame, ev: Evaluator, criteria) -> pl.DataFrame:
         gap = pl.when(pl.col(i) == False).then(pl.lit(i[2:])).otherwise(gap)  # noqa: E712
     out = df.with_columns(verdict.alias("verdict"), gap.alias("main_gap"),
                           pl.lit(ev.g.law.id).alias("law_version"), pl.lit(ev.g.programme.id).alias("programme"),
-                          *[pl.col(i).replace_strict({True: "pass", False: "fail"}, default=None, return_dtype=pl.String).fill_null("unknown")
-                            .alias(i) for i in ids])
+                          *[pl.when(pl.col(i)).then(pl.lit("pass", dtype=STATUS)).when(~pl.col(i)).then(pl.lit("fail", dtype=STATUS))
+                            .otherwise(pl.lit("unknown", dtype=STATUS)).alias(i) for i in ids])
     size = (pl.when(pl.col("y3_sales_revenue").is_null()).then(pl.lit(None, dtype=pl.String))
             .when(pl.col("y3_sales_revenue") <= 50_000_000_00).then(pl.lit("≤5000万"))
             .when(pl.col("y3_sales_revenue") <= 200_000_000_00).then(pl.lit("5000万–2亿")).otherwise(pl.lit(">2亿")))
     out = out.with_columns(size.alias("size_band"), pl.col("region_code").str.slice(0, 2).alias("province"),
-                           pl.col("technical_field").str.split(".").list.first().alias("field"))
+                           pl.col("technical_field").str.extract(r"^(\d+)", 1).alias("field"))
     keep = ["_row", "id", "name", "programme", "law_version", "verdict", *ids, "score_min", "score_max", "score_verdict", "main_gap",
             *[x for x in INDICATOR_COLUMNS if x in out.columns], "province", "field", "size_band"]
     return out.select(keep)

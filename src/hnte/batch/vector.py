@@ -142,8 +142,8 @@ class Evaluator:
         exprs = []
         for k in (1, 2, 3):
             cats = [f"y{k}_rd_{x}" for x, _ in RD_CATEGORIES]
-            internal = sum(big(c(f"y{k}_rd_{x}")) for x in INTERNAL)
-            out_dom, out_ovs, other = big(c(f"y{k}_rd_outsourced_domestic")), big(c(f"y{k}_rd_outsourced_overseas")), big(c(f"y{k}_rd_other"))
+            internal = sum(c(f"y{k}_rd_{x}") for x in INTERNAL)
+            out_dom, out_ovs, other = c(f"y{k}_rd_outsourced_domestic"), c(f"y{k}_rd_outsourced_overseas"), c(f"y{k}_rd_other")
             base_q = internal * qo + (out_dom + out_ovs) * po  # rest × qo
             rest_d = base_q * (qc - pc)
             cap_d = base_q * pc
@@ -155,10 +155,10 @@ class Evaluator:
             complete = c(f"_present{k}") & all_present(cats)
             exprs += [
                 (~counted | complete).alias(f"_rdok{k}"),
-                pl.when(counted).then(total_d).otherwise(pl.lit(0, dtype=I128)).alias(f"_rdt{k}"),
-                pl.when(counted).then(domestic_d).otherwise(pl.lit(0, dtype=I128)).alias(f"_rdd{k}"),
+                pl.when(counted).then(total_d).otherwise(0).alias(f"_rdt{k}"),
+                pl.when(counted).then(domestic_d).otherwise(0).alias(f"_rdd{k}"),
                 (~counted | c(f"y{k}_sales_revenue").is_not_null()).alias(f"_salesok{k}"),
-                pl.when(counted).then(big(c(f"y{k}_sales_revenue"))).otherwise(pl.lit(0, dtype=I128)).alias(f"_sales{k}"),
+                pl.when(counted).then(c(f"y{k}_sales_revenue")).otherwise(0).alias(f"_sales{k}"),
             ]
         df = df.with_columns(exprs)
         known_rd = c("_rdk_ok") & c("_rdok1") & c("_rdok2") & c("_rdok3")
@@ -171,27 +171,28 @@ class Evaluator:
         )
         # tier by the latest year's sales
         brackets = self.v("rd_expense.ratio_min_by_sales")
-        rate_expr: pl.Expr | None = None
+        rate_p: pl.Expr | None = None
+        rate_q: pl.Expr | None = None
         for b in reversed(brackets):
             p, q = frac(b["rate"])
-            value = pl.lit(p * 10**6 // q if (p * 10**6) % q == 0 else None)  # rates carried in millionths
             if "upper" not in b:
-                rate_expr = value
+                rate_p, rate_q = pl.lit(p, dtype=pl.Int64), pl.lit(q, dtype=pl.Int64)
                 continue
             upper = int(to_fraction(b["upper"]) * 100)
             cond = (c("y3_sales_revenue") <= upper) if b.get("upper_inclusive") else (c("y3_sales_revenue") < upper)
-            rate_expr = pl.when(cond).then(value).otherwise(rate_expr)
+            rate_p = pl.when(cond).then(pl.lit(p, dtype=pl.Int64)).otherwise(rate_p)
+            rate_q = pl.when(cond).then(pl.lit(q, dtype=pl.Int64)).otherwise(rate_q)
         if len(brackets) > 1:
-            rate_expr = pl.when(c("y3_sales_revenue").is_null()).then(pl.lit(None, dtype=pl.Int64)).otherwise(rate_expr)
-        df = df.with_columns(rate_expr.cast(pl.Int64).alias("_rate_millionths"))
-        ratio_ok = big(c("_rd_total_d")) * 10**6 >= big(c("_rate_millionths")) * big(c("_sales_total")) * d
+            rate_p = pl.when(c("y3_sales_revenue").is_null()).then(pl.lit(None, dtype=pl.Int64)).otherwise(rate_p)
+        df = df.with_columns(rate_p.alias("_rate_p"), rate_q.alias("_rate_q"))
+        ratio_ok = big(c("_rd_total_d")) * big(c("_rate_q")) >= big(c("_rate_p")) * big(c("_sales_total")) * d
         df = df.with_columns(
-            status(known_rd & known_sales & c("_rate_millionths").is_not_null(),
+            status(known_rd & known_sales & c("_rate_p").is_not_null(),
                    pl.when(c("_sales_total") == 0).then(pl.lit(False)).otherwise(ratio_ok)).alias("_st_rd_ratio"),
             pl.when(known_rd & known_sales).then(
                 pl.when(c("_sales_total") == 0).then(0.0).otherwise(c("_rd_total_d").cast(pl.Float64) / d / c("_sales_total").cast(pl.Float64))
             ).alias("rd_ratio"),
-            (c("_rate_millionths").cast(pl.Float64) / 10**6).alias("rd_ratio_min"),
+            (c("_rate_p").cast(pl.Float64) / c("_rate_q").cast(pl.Float64)).alias("rd_ratio_min"),
         )
         dom_min = self.v("rd_expense.domestic_share_min")
         df = df.with_columns(
@@ -288,15 +289,20 @@ class Evaluator:
         for k in (1, 2, 3):
             known = known & (~c(f"_gk{k}") | (c(f"_present{k}") & c(f"y{k}_{field}").is_not_null()))
         # the counted values, oldest first: with counted years forming a suffix, count = 1, 2 or 3
+        df = df.with_columns(
+            (c("_gk1").cast(pl.Int64) + c("_gk2").cast(pl.Int64) + c("_gk3").cast(pl.Int64)).alias("_g_cnt"),
+            (big(c(f"y2_{field}")) * big(c(f"y2_{field}")) + big(c(f"y3_{field}")) * big(c(f"y1_{field}"))).alias("_g_a"),
+            (big(c(f"y1_{field}")) * big(c(f"y2_{field}")) * 2).alias("_g_b"),
+        )
         y1, y2, y3 = (big(c(f"y{k}_{field}")) for k in (1, 2, 3))
-        cnt = c("_gk1").cast(pl.Int64) + c("_gk2").cast(pl.Int64) + c("_gk3").cast(pl.Int64)
+        cnt = c("_g_cnt")
 
         def at_least(rate) -> pl.Expr:
             """g ≥ rate for the row's case (three, two or one counted years); exact."""
             p, q = frac(rate)
             three = pl.when(y1 <= 0).then(
                 (y3 * q >= (q + p) * y2) if rules["first_year_non_positive"] == "last_two_years" else pl.lit(False)
-            ).otherwise((y2 * y2 + y3 * y1) * q >= 2 * (q + p) * y1 * y2)
+            ).otherwise(c("_g_a") * q >= (q + p) * c("_g_b"))
             two = y3 * q >= (q + p) * y2
             return pl.when(cnt == 3).then(three).when(cnt == 2).then(two).otherwise(pl.lit(False))
 
@@ -304,11 +310,13 @@ class Evaluator:
             p, q = frac(rate)
             three = pl.when(y1 <= 0).then(
                 (y3 * q > (q + p) * y2) if rules["first_year_non_positive"] == "last_two_years" else pl.lit(False)
-            ).otherwise((y2 * y2 + y3 * y1) * q > 2 * (q + p) * y1 * y2)
+            ).otherwise(c("_g_a") * q > (q + p) * c("_g_b"))
             two = y3 * q > (q + p) * y2
             return pl.when(cnt == 3).then(three).when(cnt == 2).then(two).otherwise(pl.lit(False))
 
         forced_zero = (cnt <= 1) | ((cnt == 3) & (y2 <= 0)) | ((cnt == 2) & ((y2 <= 0) | (y3 <= 0)))
+        if rules["first_year_non_positive"] != "last_two_years":
+            forced_zero = forced_zero | ((cnt == 3) & (y1 <= 0))
         grade = pl.lit(table[-1]["grade"])
         for row in reversed(table[:-1]):
             bound = row[band_key]
