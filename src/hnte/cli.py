@@ -236,7 +236,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     output = results.rename({"_row": "row"}) if "_row" in results.columns else results
     write_table(output, out)
-    write_errors(errors, errors_path)
+    write_errors(errors, errors_path, lang)
     summary = BatchResult(results, errors).summary()
     summary["output"], summary["errors_file"] = str(out), str(errors_path)
     if args.json:

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from hnte.application import load_application
-from hnte.batch.run import RowError
+from hnte.batch.table import RowError, read_application_folder
 from hnte.core.errors import InputError
 from hnte.engine import assess
 
@@ -35,12 +34,14 @@ def _size_band(sales) -> str | None:
 
 
 def assess_folder(folder: Path, *, as_of: dt.date | None = None, programme: str | None = None) -> tuple[pl.DataFrame, list[RowError]]:
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in {".yaml", ".yml", ".json"})
     rows: list[dict] = []
     errors: list[RowError] = []
-    for index, path in enumerate(files, start=1):
+    for index, (name, loaded) in enumerate(read_application_folder(folder), start=1):
+        path = Path(name)
         try:
-            app = load_application(path)
+            if isinstance(loaded, InputError):
+                raise loaded
+            app = loaded
             if as_of is not None:
                 app = app.model_copy(update={"application_date": as_of})
             result = assess(app, programme, source=str(path), with_alternative=False)

@@ -14,7 +14,8 @@ from functools import cache
 
 import polars as pl
 
-from hnte.batch.columns import COLUMNS, DTYPE_NAME, RANGES, SCALE
+from hnte.batch.columns import COLUMNS, RANGES, SCALE
+from hnte.batch.table import RowError
 from hnte.batch.vector import Evaluator, Group
 from hnte.core.errors import LawVersionError
 from hnte.core.parameters import load_all
@@ -26,18 +27,6 @@ INDICATOR_COLUMNS = ("registration_days", "rd_ratio", "rd_ratio_min", "rd_domest
 CHUNK = 250_000
 STATUS = pl.Enum(["pass", "fail", "unknown"])  # categorical columns: cheap to build and to write
 VERDICT = pl.Enum(["eligible", "not_eligible", "undetermined"])
-
-
-@dataclass
-class RowError:
-    row: int
-    column: str
-    value: str
-    message_zh: str
-    message_en: str
-
-    def message(self, lang: str = "zh") -> str:
-        return self.message_en if lang == "en" else self.message_zh
 
 
 @dataclass
@@ -56,10 +45,6 @@ class BatchResult:
         return {"assessed": res.height, "errors": len({e.row for e in self.errors}), "by_verdict": by_verdict,
                 "fails_by_criterion": dict(sorted(fails.items(), key=lambda kv: -kv[1])),
                 "most_failed": {"criterion": most[0], "count": most[1]} if most and most[1] else None}
-
-
-def empty_frame() -> pl.DataFrame:
-    return pl.DataFrame(schema={col.name: getattr(pl, DTYPE_NAME[col.kind]) for col in COLUMNS})
 
 
 @cache

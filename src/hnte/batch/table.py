@@ -178,56 +178,67 @@ def _fail(source: str, zh: str, en: str, path: str = "") -> InputError:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Reading files into raw columns
+# Reading files: a lazy frame of positional columns c0..cN and "__row", the file row number
+
+
+class _NotUtf8(Exception):
+    """The CSV file is not UTF-8: read it again as GB18030."""
 
 
 @dataclass
 class _Raw:
+    source: str
     headers: list[str | None]
-    frame: pl.DataFrame  # columns c0..cN (positional) and "__row" (file row number)
+    lf: pl.LazyFrame  # c0..cN (positional) and "__row"
+    schema: dict[str, pl.DataType]
+    csv: Path | bytes | None = None  # a CSV source, to locate a ragged row
 
-
-def _raw_frame(columns: list[pl.Series], rows: pl.Series) -> pl.DataFrame:
-    return pl.DataFrame([s.alias(f"c{i}") for i, s in enumerate(columns)] + [rows.alias("__row").cast(pl.Int64)])
-
-
-def _read_csv(path: Path, source: str) -> _Raw:
-    options = {"has_header": False, "infer_schema": False, "quote_char": '"'}
-    try:
-        df = pl.read_csv(path, **options)
-    except pl.exceptions.NoDataError:
-        raise _fail(source, "文件为空，第 1 行应为列名", "the file is empty; row 1 must hold the headers") from None
-    except pl.exceptions.ComputeError as e:
-        if "utf-8" not in str(e).lower():
-            raise _csv_error(path, source, e) from None
+    def collect(self, query: pl.LazyFrame) -> pl.DataFrame:
+        """Run a query on the file; a file the reader rejects becomes an InputError."""
         try:
-            text = path.read_bytes().decode("gb18030")
-        except UnicodeDecodeError:
-            raise _fail(source, "文件既不是 UTF-8 也不是 GB18030 编码", "the file is neither UTF-8 nor GB18030 encoded") from None
-        try:
-            df = pl.read_csv(io.BytesIO(text.encode("utf-8")), **options)
-        except pl.exceptions.ComputeError as e2:
-            raise _csv_error(path, source, e2, text) from None
-    except OSError as e:
-        raise _fail(source, f"无法读取文件：{e.strerror}", f"cannot read file: {e.strerror}") from None
-    headers = list(df.row(0)) if df.height else []
-    data = df.slice(1)
-    rows = pl.int_range(2, data.height + 2, dtype=pl.Int64, eager=True)
-    return _Raw(headers, _raw_frame(list(data.get_columns()), rows))
+            return query.collect()
+        except pl.exceptions.NoDataError:
+            raise _fail(self.source, "文件为空，第 1 行应为列名", "the file is empty; row 1 must hold the headers") from None
+        except pl.exceptions.ComputeError as e:
+            if self.csv is not None:
+                if "utf-8" in str(e).lower():
+                    raise _NotUtf8 from None
+                raise _csv_error(self.csv, self.source, e) from None
+            raise _unreadable(self.source, e) from None
+        except OSError as e:
+            raise _fail(self.source, f"无法读取文件：{e.strerror}", f"cannot read file: {e.strerror}") from None
+        except pl.exceptions.PolarsError as e:
+            raise _unreadable(self.source, e) from None
 
 
-def _csv_error(path: Path, source: str, exc: Exception, text: str | None = None) -> InputError:
+def _unreadable(source: str, exc: Exception) -> InputError:
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return _fail(source, f"无法读取文件：{first}", f"cannot read the file: {first}")
+
+
+def _positional(lf: pl.LazyFrame, names: list[str]) -> pl.LazyFrame:
+    return (lf.select([pl.col(n).alias(f"c{i}") for i, n in enumerate(names)])
+            .with_row_index("__row", offset=2).with_columns(pl.col("__row").cast(pl.Int64)))
+
+
+def _read_csv(src: Path | bytes, source: str) -> _Raw:
+    scan = pl.scan_csv(src, has_header=False, infer_schema=False, quote_char='"')
+    first = _Raw(source, [], scan, {}, csv=src).collect(scan.head(1))
+    names = first.columns
+    headers = list(first.row(0)) if first.height else []
+    return _Raw(source, headers, _positional(scan.slice(1), names), {f"c{i}": pl.String for i in range(len(names))}, csv=src)
+
+
+def _csv_error(src: Path | bytes, source: str, exc: Exception) -> InputError:
     """A CSV the parser rejects: find the first row with more cells than the header, or pass the reason on."""
     if "more fields" in str(exc):
-        if text is None:
-            raw = path.read_bytes()
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text = raw.decode("gb18030", errors="replace")
-        reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+        data = src.read_bytes() if isinstance(src, Path) else src
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("gb18030", errors="replace")
         width = None
-        for number, record in enumerate(reader, start=1):
+        for number, record in enumerate(csv.reader(io.StringIO(text.lstrip("\ufeff"))), start=1):
             if width is None:
                 width = len(record)
             elif len(record) > width and any(cell.strip() for cell in record[width:]):
@@ -288,7 +299,7 @@ def _read_xlsx(path: Path, source: str) -> _Raw:
                 continue
             texts = [_cell_text(v) for v in values]
             if all(t is None or not t.strip() for t in texts):
-                continue
+                continue  # blank rows are skipped (and keep their number)
             if len(texts) > width:
                 for _ in range(len(texts) - width):
                     cols.append([None] * len(numbers))
@@ -299,39 +310,44 @@ def _read_xlsx(path: Path, source: str) -> _Raw:
                 cols[i].append(texts[i] if i < len(texts) else None)
     finally:
         wb.close()
-    series = [pl.Series(c, dtype=pl.String) for c in cols]
-    return _Raw(headers, _raw_frame(series, pl.Series(numbers, dtype=pl.Int64)))
+    frame = pl.DataFrame([pl.Series(f"c{i}", c, dtype=pl.String) for i, c in enumerate(cols)]
+                         + [pl.Series("__row", numbers, dtype=pl.Int64)])
+    return _Raw(source, headers, frame.lazy(), dict(frame.schema))
 
 
 def _read_parquet(path: Path, source: str) -> _Raw:
     try:
-        df = pl.read_parquet(path)
+        scan = pl.scan_parquet(path)
+        schema = scan.collect_schema()
     except OSError as e:
         raise _fail(source, f"无法读取文件：{e.strerror}", f"cannot read file: {e.strerror}") from None
     except Exception as e:  # noqa: BLE001 - polars raises several kinds for a corrupt file
         first = (str(e).strip().splitlines() or [type(e).__name__])[0]
         raise _fail(source, f"不是有效的 Parquet 文件：{first}", f"not a valid Parquet file: {first}") from None
-    rows = pl.int_range(2, df.height + 2, dtype=pl.Int64, eager=True)
-    return _Raw(list(df.columns), _raw_frame(list(df.get_columns()), rows))
+    names = schema.names()
+    return _Raw(source, list(names), _positional(scan, names), {f"c{i}": schema[n] for i, n in enumerate(names)})
 
 
 # ---------------------------------------------------------------------------------------------------
 # Headers
 
 
-def _resolve_headers(raw: _Raw, source: str) -> list[tuple[int, str, str]]:
+def _resolve_headers(raw: _Raw) -> list[tuple[int, str, str]]:
     """[(position, canonical name, header as written)], or a file-level InputError naming every bad header."""
     issues: list[InputIssue] = []
     found: list[tuple[int, str, str]] = []
     seen: dict[str, tuple[int, str]] = {}
+    unnamed = [i for i, h in enumerate(raw.headers) if not (h or "").strip().lstrip("\ufeff")]
+    if unnamed:  # a column without a header is ignored when it is empty
+        filled = raw.collect(raw.lf.select([
+            pl.col(f"c{i}").cast(pl.String).str.strip_chars().str.len_bytes().gt(0).any().alias(f"c{i}") for i in unnamed]))
+        for i in unnamed:
+            if filled.get_column(f"c{i}")[0]:
+                issues.append(InputIssue(f"{_letter(i)}1", f"第 {_letter(i)} 列有数据但没有列名", f"column {_letter(i)} has values but no header"))
     for i, header in enumerate(raw.headers):
         text = (header or "").strip().lstrip("\ufeff")
         cell = f"{_letter(i)}1"
         if not text:
-            col = raw.frame.get_column(f"c{i}")
-            has_data = col.cast(pl.String).str.strip_chars().str.len_bytes().fill_null(0).gt(0).any() if col.len() else False
-            if has_data:
-                issues.append(InputIssue(cell, f"第 {_letter(i)} 列有数据但没有列名", f"column {_letter(i)} has values but no header"))
             continue
         name = resolve_header(text)
         if name is None:
@@ -356,7 +372,7 @@ def _resolve_headers(raw: _Raw, source: str) -> list[tuple[int, str, str]]:
     if "id" not in seen:
         issues.append(InputIssue("id", "缺少必填列 id（企业编号）", "the required column id (企业编号) is missing"))
     if issues:
-        raise InputError(source, issues)
+        raise InputError(raw.source, issues)
     return found
 
 
@@ -563,7 +579,7 @@ def _plan(kind: str, c: pl.Expr, dtype: pl.DataType) -> _Plan:
 
 
 def _checks(name: str, v: pl.Expr, blank: pl.Expr) -> list[tuple[str, Any, pl.Expr]]:
-    """Vectorised checks on a typed column: [(error code, extra, mask)]."""
+    """Vectorised checks on a typed column: [(error code, extra, mask)] (see :func:`_check_value`)."""
     col = BY_NAME[name]
     out: list[tuple[str, Any, pl.Expr]] = []
     lo, hi = RANGES.get(col.kind, (None, None))
@@ -583,15 +599,41 @@ def _checks(name: str, v: pl.Expr, blank: pl.Expr) -> list[tuple[str, Any, pl.Ex
         out.append(("pattern", None, ~v.str.contains(PATTERNS[name])))
     if name == "id":
         out.append(("required", None, v.is_null() & ~blank))
-        out.append(("duplicate", None, v.is_not_null() & ~v.is_first_distinct()))
     return out
 
 
-def _apply_slow(kind: str, name: str, value: pl.Series, idx: pl.Series, raw: list[Any], cells: list[_Cell]) -> pl.Series:
+def _check_value(name: str, v: Any) -> tuple[str, Any] | None:
+    """The checks of :func:`_checks` on one value parsed by the slow path (None: blank, or fine)."""
+    col = BY_NAME[name]
+    if v is None:
+        return ("required", None) if name == "id" else None
+    lo, hi = RANGES.get(col.kind, (None, None))
+    if col.kind in SCALE:
+        if lo is not None and v < lo:
+            return "negative", None
+    else:
+        if lo is not None and v < lo:
+            return "min", lo
+        if hi is not None and v > hi:
+            return "max", hi
+    if col.kind == "date" and not _DATE_MIN <= v <= _DATE_MAX:
+        return "date_range", None
+    if name in CHOICES and v not in CHOICES[name]:
+        return "choice", None
+    if name in PATTERNS and not re.search(PATTERNS[name], v):
+        return "pattern", None
+    return None
+
+
+def _apply_slow(name: str, value: pl.Series, idx: list[int], raw: list[Any], blank: pl.Series, cells: list[_Cell]) -> pl.Series:
+    """Parse the cells the fast path did not take, one by one, and check them."""
+    kind = BY_NAME[name].kind
     parsed = [_slow(kind, t if isinstance(t, str) else _cell_text(t) or "") for t in raw]
-    for i, (_, code) in zip(idx.to_list(), parsed, strict=True):
+    for i, (v, code) in zip(idx, parsed, strict=True):
         if code is not None:
             cells.append(_Cell(i, name, code))
+        elif (bad := _check_value(name, v)) is not None and not blank[i]:
+            cells.append(_Cell(i, name, bad[0], bad[1]))
     return value.clone().scatter(idx, pl.Series([v for v, _ in parsed], dtype=SCHEMA[name]))
 
 
@@ -605,88 +647,88 @@ def _mask_cells(frame: pl.DataFrame, masks: list[tuple[str, str, str, Any]]) -> 
     return cells
 
 
-def _parse(source: str, raw: _Raw) -> TableRead:
-    present = _resolve_headers(raw, source)
-    frame = raw.frame
+def _parse(raw: _Raw) -> TableRead:
+    present = _resolve_headers(raw)
     headers = {name: header for _, name, header in present}
     key = {name: f"c{pos}" for pos, name, _ in present}
+    lf = raw.lf
 
-    # the template's unit row (the first data row, file row 2, whose id reads 单位 / unit)
-    if frame.height and frame.get_column("__row")[0] == 2:
-        first_id = frame.get_column(key["id"]).cast(pl.String, strict=False)[0]
-        if first_id is not None and first_id.strip().casefold() in UNIT_ROW_MARKERS:
-            frame = frame.slice(1)
-    n = frame.height
-    schema = frame.schema
+    # the template's unit row: the first data row (file row 2) whose id reads 单位 / unit
+    first = raw.collect(lf.select(pl.col(key["id"]), "__row").head(1))
+    if first.height and first.item(0, "__row") == 2:
+        first_id = first.item(0, key["id"])
+        if first_id is not None and str(first_id).strip().casefold() in UNIT_ROW_MARKERS:
+            lf = lf.slice(1)
 
-    # stage 1, one parallel pass: typed values (fast path), slow-path masks, native errors, blank rows
-    data_cols = [c for c in frame.columns if c != "__row"]
+    # one vectorised pass over the file: typed values by the fast path, the cells it leaves to the
+    # slow path, and every check on the values it took; blank rows
     blank_expr = pl.all_horizontal([
-        (pl.col(c).is_null() | (pl.col(c).str.len_bytes() == 0)) if schema[c] == pl.String else pl.col(c).is_null()
-        for c in data_cols]) if data_cols else pl.lit(False)
-    exprs: list[pl.Expr] = [blank_expr.alias("__blank")]
+        (pl.col(c).is_null() | (pl.col(c).str.len_bytes() == 0)) if t == pl.String else pl.col(c).is_null()
+        for c, t in raw.schema.items()])
+    exprs: list[pl.Expr] = [pl.col("__row"), blank_expr.alias("__blank")]
     masks: list[tuple[str, str, str, Any]] = []
     slow_cols: list[str] = []
     for name, k in key.items():
-        value, errors, slow = _plan(BY_NAME[name].kind, pl.col(k), schema[k])
-        exprs.append(value.cast(SCHEMA[name]).alias(name))
-        for j, (code, mask) in enumerate(errors):
-            exprs.append(mask.fill_null(False).alias(f"__e{j}_{name}"))
-            masks.append((f"__e{j}_{name}", name, code, None))
+        value, native_errors, slow = _plan(BY_NAME[name].kind, pl.col(k), raw.schema[k])
+        value = value.cast(SCHEMA[name])
+        exprs.append(value.alias(name))
+        taken = ~slow.fill_null(False) if slow is not None else pl.lit(True)
+        found = [(code, None, mask) for code, mask in native_errors] + _checks(name, value, blank_expr)
+        for j, (code, extra, mask) in enumerate(found):
+            exprs.append((mask.fill_null(False) & taken).alias(f"__e{j}_{name}"))
+            masks.append((f"__e{j}_{name}", name, code, extra))
         if slow is not None:
             exprs.append(slow.fill_null(False).alias(f"__slow_{name}"))
             slow_cols.append(name)
-    stage = frame.select(exprs)
-    blank = stage.get_column("__blank")
+    stage = raw.collect(lf.select(exprs))
+    rows, blank = stage.get_column("__row"), stage.get_column("__blank")
     cells = _mask_cells(stage, masks)
-
-    # stage 2: the cells the fast path did not take, one by one
+    slow_at = {name: stage.get_column(f"__slow_{name}").arg_true().to_list()
+               for name in slow_cols if stage.get_column(f"__slow_{name}").any()}
     values = {name: stage.get_column(name) for name in key}
-    for name in slow_cols:
-        slow = stage.get_column(f"__slow_{name}")
-        if slow.any():
-            idx = slow.arg_true()
-            values[name] = _apply_slow(BY_NAME[name].kind, name, values[name], idx,
-                                       frame.get_column(key[name]).gather(idx).to_list(), cells)
     del stage
 
-    # stage 3, one parallel pass: checks on the typed values
-    typed = pl.DataFrame([values[c.name] if c.name in values else pl.Series(c.name, [None] * n, dtype=SCHEMA[c.name])
-                          for c in COLUMNS], schema=SCHEMA)
-    checks: list[pl.Expr] = []
-    masks = []
-    blank_lit = pl.lit(blank)
-    for name in key:
-        for j, (code, extra, mask) in enumerate(_checks(name, pl.col(name), blank_lit)):
-            checks.append(mask.fill_null(False).alias(f"__c{j}_{name}"))
-            masks.append((f"__c{j}_{name}", name, code, extra))
-    cells += _mask_cells(typed.select(checks), masks)
+    # the raw cells of the slow path and of the errors, fetched again (there are few)
+    raw_at: dict[str, dict[int, Any]] = {}
+    positions = {c.pos for c in cells}.union(*slow_at.values())
+    if positions:
+        needed = sorted({c.name for c in cells} | set(slow_at))
+        fetched = raw.collect(lf.with_row_index("__i").filter(pl.col("__i").is_in(sorted(positions)))
+                              .select("__i", *[pl.col(key[name]).alias(name) for name in needed]))
+        index = fetched.get_column("__i").to_list()
+        raw_at = {name: dict(zip(index, fetched.get_column(name).to_list(), strict=True)) for name in needed}
+    for name, idx in slow_at.items():
+        values[name] = _apply_slow(name, values[name], idx, [raw_at[name][i] for i in idx], blank, cells)
 
-    # errors, in file order
+    # repeated ids: every occurrence after the first
+    ids = values["id"]
+    dup = (ids.is_not_null() & ~ids.is_first_distinct()).fill_null(False)
+    first_row: dict[str, int] = {}
+    if dup.any():
+        first = ids.is_first_distinct() & ids.is_not_null()
+        first_row = dict(zip(ids.filter(first).to_list(), rows.filter(first).to_list(), strict=True))
+        cells.extend(_Cell(i, "id", "duplicate", first_row[ids[i]]) for i in dup.arg_true().to_list())
+
+    # errors in file order; a row with any error is left out, as are blank rows
     order = {name: pos for pos, name, _ in present}
     cells.sort(key=lambda cell: (cell.pos, order[cell.name]))
-    rows = frame.get_column("__row")
-    row_list = rows.to_list() if cells else []
-    first_seen: dict[str, int] = {}
-    if any(cell.code == "duplicate" for cell in cells):
-        ids = typed.get_column("id")
-        first = ids.is_first_distinct() & ids.is_not_null()
-        first_seen = dict(zip(ids.filter(first).to_list(), rows.filter(first).to_list(), strict=True))
     drop = blank.to_numpy().copy()
     errors: list[RowError] = []
-    raw_cols = {name: frame.get_column(k) for name, k in key.items()}
+    row_list = rows.to_list() if cells else []
     for cell in cells:
         drop[cell.pos] = True
-        raw_value = raw_cols[cell.name][cell.pos]
-        text = "" if raw_value is None else (raw_value if isinstance(raw_value, str) else _cell_text(raw_value) or "")
-        extra = first_seen.get(text.strip()) if cell.code == "duplicate" else cell.extra
-        zh, en = _message(cell.code, BY_NAME[cell.name], text.strip() if cell.code == "duplicate" else text, extra)
+        written = raw_at.get(cell.name, {}).get(cell.pos, values[cell.name][cell.pos])
+        text = "" if written is None else written if isinstance(written, str) else _cell_text(written) or ""
+        zh, en = _message(cell.code, BY_NAME[cell.name], ids[cell.pos] if cell.code == "duplicate" else text, cell.extra)
         errors.append(RowError(row_list[cell.pos], headers[cell.name], text, zh, en))
 
+    n = rows.len()
+    typed = pl.DataFrame([values[c.name] if c.name in values else pl.Series(c.name, [None] * n, dtype=SCHEMA[c.name])
+                          for c in COLUMNS], schema=SCHEMA)
     if drop.any():
         keep = pl.Series(~drop)
         typed, rows = typed.filter(keep), rows.filter(keep)
-    return TableRead(source=source, frame=typed, source_rows=rows.alias("row"), errors=errors,
+    return TableRead(source=raw.source, frame=typed, source_rows=rows.alias("row"), errors=errors,
                      columns=[name for _, name, _ in present], headers=headers, rows_read=n - int(blank.sum()))
 
 
@@ -694,8 +736,9 @@ def read_table(path: str | Path) -> TableRead:
     """Read a batch table (.csv UTF-8 or GB18030, .xlsx first sheet, .parquet) into a typed frame.
 
     Row numbers (``source_rows``, ``RowError.row``) are spreadsheet rows: the header is row 1, the first
-    data row row 2 (a CSV row is one CSV record). Unknown, duplicated or missing required headers raise
-    :class:`InputError` (exit code 2); a bad cell makes a :class:`RowError` and leaves its row out.
+    data row row 2 (a CSV row is one CSV record; Parquet records count the same way). Unknown, duplicated
+    or missing required headers raise :class:`InputError` (exit code 2); a bad cell makes a
+    :class:`RowError` and leaves its row out of the frame.
     """
     p = Path(path)
     source = str(path)
@@ -710,8 +753,18 @@ def read_table(path: str | Path) -> TableRead:
                     f"unsupported table format \"{p.suffix}\"; expected .csv, .xlsx or .parquet{hint_en}")
     if not p.exists():
         raise _fail(source, "文件不存在", "file not found")
-    reader = {".csv": _read_csv, ".xlsx": _read_xlsx, ".parquet": _read_parquet}[suffix]
-    return _parse(source, reader(p, source))
+    if suffix == ".xlsx":
+        return _parse(_read_xlsx(p, source))
+    if suffix == ".parquet":
+        return _parse(_read_parquet(p, source))
+    try:
+        return _parse(_read_csv(p, source))
+    except _NotUtf8:
+        try:
+            text = p.read_bytes().decode("gb18030")
+        except UnicodeDecodeError:
+            raise _fail(source, "文件既不是 UTF-8 也不是 GB18030 编码", "the file is neither UTF-8 nor GB18030 encoded") from None
+        return _parse(_read_csv(text.encode("utf-8"), source))
 
 
 def read_application_folder(path: str | Path) -> list[tuple[str, Application | InputError]]:
