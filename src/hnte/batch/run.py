@@ -24,7 +24,7 @@ from hnte.core.registry import law_versions, programmes, select
 INDICATOR_COLUMNS = ("registration_days", "rd_ratio", "rd_ratio_min", "rd_domestic_share", "staff_science_tech_ratio",
                      "staff_college_ratio", "staff_rd_staff_ratio", "high_tech_ratio", "main_products_share", "ip_usable",
                      "conversions_average", "growth_net_assets", "growth_total_assets", "growth_sales")
-CHUNK = 250_000
+CHUNK = 1_000_000
 STATUS = pl.Enum(["pass", "fail", "unknown"])  # categorical columns: cheap to build and to write
 VERDICT = pl.Enum(["eligible", "not_eligible", "undetermined"])
 
@@ -71,8 +71,9 @@ def epoch_of(day: dt.date) -> int:
     return bisect_right(_boundaries(), day)
 
 
-def validate(df: pl.DataFrame, ev: Evaluator) -> pl.DataFrame:
-    """The cross-field rules of the application file, vectorised; adds ``_error`` (column) and ``_error_msg``."""
+def validate(df: pl.LazyFrame, ev: Evaluator) -> tuple[pl.LazyFrame, list[tuple[str, str, str]]]:
+    """The cross-field rules of the application file, vectorised: adds ``_error_check``, the index of the first
+    rule a row breaks (null when none), and returns the rules' (column, message zh, message en)."""
     p = ev.p
     checks: list[tuple[pl.Expr, str, str, str]] = []
     c = pl.col
@@ -106,18 +107,10 @@ def validate(df: pl.DataFrame, ev: Evaluator) -> pl.DataFrame:
             checks.append((c(column.name) < low * SCALE.get(column.kind, 1), column.name, f"不能小于 {low}", f"must not be below {low}"))
         if high is not None:
             checks.append((c(column.name) > high, column.name, f"不能大于 {high}", f"must not exceed {high}"))
-    df = df.with_columns(pl.any_horizontal([cond.fill_null(False) for cond, *_ in checks]).alias("_any_error"))
-    if not df["_any_error"].any():  # the common case: no message to build
-        return df.with_columns(*(pl.lit(None, dtype=pl.String).alias(n) for n in ("_error", "_error_zh", "_error_en")))
-    col = pl.lit(None, dtype=pl.String)
-    zh = pl.lit(None, dtype=pl.String)
-    en = pl.lit(None, dtype=pl.String)
-    for cond, name, m_zh, m_en in reversed(checks):
-        hit = cond.fill_null(False)
-        col = pl.when(hit).then(pl.lit(name)).otherwise(col)
-        zh = pl.when(hit).then(pl.lit(m_zh)).otherwise(zh)
-        en = pl.when(hit).then(pl.lit(m_en)).otherwise(en)
-    return df.with_columns(col.alias("_error"), zh.alias("_error_zh"), en.alias("_error_en"))
+    index = pl.lit(None, dtype=pl.Int32)
+    for i in reversed(range(len(checks))):
+        index = pl.when(checks[i][0].fill_null(False)).then(pl.lit(i, dtype=pl.Int32)).otherwise(index)
+    return df.with_columns(index.alias("_error_check")), [(name, zh, en) for _, name, zh, en in checks]
 
 
 def _finish(df: pl.DataFrame, ev: Evaluator, criteria) -> pl.DataFrame:
@@ -140,8 +133,9 @@ def _finish(df: pl.DataFrame, ev: Evaluator, criteria) -> pl.DataFrame:
             .when(pl.col("y3_sales_revenue") <= 200_000_000_00).then(pl.lit("5000万–2亿")).otherwise(pl.lit(">2亿")))
     out = out.with_columns(size.alias("size_band"), pl.col("region_code").str.slice(0, 2).alias("province"),
                            pl.col("technical_field").str.extract(r"^(\d+)", 1).alias("field"))
-    keep = ["_row", "id", "name", "programme", "law_version", "verdict", *ids, "score_min", "score_max", "score_verdict", "main_gap",
-            *[x for x in INDICATOR_COLUMNS if x in out.columns], "province", "field", "size_band"]
+    names = set(out.collect_schema().names())
+    keep = ["_row", "_error_check", "id", "name", "programme", "law_version", "verdict", *ids, "score_min", "score_max", "score_verdict", "main_gap",
+            *[x for x in INDICATOR_COLUMNS if x in names], "province", "field", "size_band"]
     return out.select(keep)
 
 
@@ -170,19 +164,23 @@ def run_batch(frame: pl.DataFrame, *, as_of: dt.date | None = None, programme: s
             errors += [RowError(r, "programme", str(prog_id), e.message_zh, e.message_en) for r in part["_row"]]
             continue
         ev = Evaluator(Group(law, prog, when, overrides))
-        for offset in range(0, part.height, CHUNK):  # chunks keep memory flat and move the progress bar
-            chunk = part.slice(offset, CHUNK)
-            evaluated = validate(ev.base(chunk), ev)
-            bad = evaluated.filter(pl.col("_error").is_not_null())
-            errors += [RowError(r, col, "", zh, en) for r, col, zh, en in bad.select("_row", "_error", "_error_zh", "_error_en").iter_rows()]
-            good = chunk.filter(evaluated["_error"].is_null())
-            if good.height:
-                result, criteria = ev.evaluate(good)
-                parts.append(_finish(result, ev, criteria))
+        for offset in range(0, part.height, CHUNK):  # chunks bound memory and move the progress bar
+            # one lazy plan per chunk: validation, indicators, statuses and score together (shared subexpressions,
+            # independent columns in parallel); rows breaking a rule are evaluated too, then set aside
+            planned, rules = validate(ev.base(part.slice(offset, CHUNK).lazy()), ev)
+            result, criteria = ev.evaluate(planned, has_base=True)
+            done = _finish(result, ev, criteria).collect()
+            bad = done.filter(pl.col("_error_check").is_not_null())
+            for r, i in bad.select("_row", "_error_check").iter_rows():
+                column, zh, en = rules[i]
+                errors.append(RowError(r, column, "", zh, en))
+            if bad.height:
+                done = done.filter(pl.col("_error_check").is_null())
+            parts.append(done.drop("_error_check"))
             if progress:
-                progress(chunk.height)
+                progress(min(CHUNK, part.height - offset))
     results = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()
-    if results.height:
+    if len(parts) > 1:
         results = results.sort("_row")
     return BatchResult(results, sorted(errors, key=lambda e: e.row))
 

@@ -476,8 +476,10 @@ class Evaluator:
         )
 
     # ---------------------------------------------------------------- all together
-    def evaluate(self, df: pl.DataFrame) -> tuple[pl.DataFrame, list[CriterionDef]]:
-        df = self.base(df)
+    def evaluate(self, df: pl.DataFrame | pl.LazyFrame, *, has_base: bool = False) -> tuple[pl.DataFrame | pl.LazyFrame, list[CriterionDef]]:
+        """Add every indicator, status and score column. Works on a LazyFrame too (one optimised plan)."""
+        if not has_base:
+            df = self.base(df)
         df = self.rd(df)
         df = self.simple(df)
         df = self.ip(df)
