@@ -199,11 +199,14 @@ def cmd_articles(args: argparse.Namespace) -> int:
 
 
 def _read_population(path: str):
-    """A table (CSV/XLSX/Parquet) → (frame, source rows, read errors)."""
+    """A table (CSV/XLSX/Parquet) → (frame, source rows, read errors); the rules load meanwhile."""
+    from hnte.batch.run import warm_up
     from hnte.batch.table import read_table
 
+    loading = warm_up()
     read = read_table(path)
-    return read.frame, read.source_rows.to_list(), list(read.errors)
+    loading.join()
+    return read.frame, read.source_rows, list(read.errors)
 
 
 def _as_of(args: argparse.Namespace):

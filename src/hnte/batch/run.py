@@ -7,6 +7,7 @@ other rows are assessed.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -65,6 +66,19 @@ def _boundaries() -> tuple[dt.date, ...]:
         for param in params.values():
             dates.update(v.start for v in param.values)
     return tuple(sorted(dates))
+
+
+def warm_up() -> threading.Thread:
+    """Load the rules, the dated parameters and the epochs in a background thread (while a table is read)."""
+    from hnte.core.registry import load_rules
+
+    def work() -> None:
+        load_rules()
+        _boundaries()
+
+    thread = threading.Thread(target=work, name="hnte-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def epoch_of(day: dt.date) -> int:
@@ -139,10 +153,11 @@ def _finish(df: pl.DataFrame, ev: Evaluator, criteria) -> pl.DataFrame:
     return out.select(keep)
 
 
-def run_batch(frame: pl.DataFrame, *, as_of: dt.date | None = None, programme: str | None = None, rows: list[int] | None = None,
+def run_batch(frame: pl.DataFrame, *, as_of: dt.date | None = None, programme: str | None = None, rows: list[int] | pl.Series | None = None,
               progress: Callable[[int], None] | None = None, overrides: dict | None = None) -> BatchResult:
     """Assess every row of a typed frame (see :mod:`hnte.batch.columns`); ``rows`` are the file's row numbers."""
-    df = frame.with_columns(pl.Series("_row", rows if rows is not None else list(range(1, frame.height + 1)), dtype=pl.Int64))
+    row_numbers = rows if isinstance(rows, pl.Series) else pl.Series("_row", rows if rows is not None else range(1, frame.height + 1), dtype=pl.Int64)
+    df = frame.with_columns(row_numbers.cast(pl.Int64).alias("_row"))
     if as_of is not None:
         df = df.with_columns(pl.lit(as_of).alias("application_date"))
     if programme is not None:
@@ -156,7 +171,10 @@ def run_batch(frame: pl.DataFrame, *, as_of: dt.date | None = None, programme: s
     bounds = list(_boundaries())
     df = _with_epoch(df, bounds)
     parts: list[pl.DataFrame] = []
-    for (prog_id, _epoch), part in df.group_by(["programme", "_epoch"], maintain_order=True):
+    keys = df.select("programme", "_epoch").unique(maintain_order=True)
+    groups = [((keys["programme"][0], keys["_epoch"][0]), df)] if keys.height == 1 else \
+        df.partition_by(["programme", "_epoch"], maintain_order=True, as_dict=True).items()  # a single group is not copied
+    for (prog_id, _epoch), part in groups:
         when = part["application_date"][0]
         try:
             law, prog = select(prog_id, when)
