@@ -48,40 +48,32 @@ def criterion_passes(data: dict, programme: str, criterion_id: str) -> bool:
     return result.criterion(criterion_id).status == "pass"
 
 
-def smallest(data: dict, programme: str, criterion_id: str, lever: Lever) -> int | None:
-    """The smallest whole number of units that makes the criterion pass, or None if out of reach."""
-    passes = lambda n: criterion_passes(lever.apply(data, n)[0], programme, criterion_id)  # noqa: E731
+def _first(pred: Callable[[int], bool]) -> int | None:
+    """The smallest n ≥ 1 with ``pred(n)`` for a monotone predicate (exponential, then binary search)."""
     hi = 1
-    while not passes(hi):
+    while not pred(hi):
         hi *= 2
         if hi > SEARCH_LIMIT:
             return None
-    lo = hi // 2  # lo fails (or is 0), hi passes
+    lo = hi // 2  # pred(lo) is false (or lo is 0)
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        if passes(mid):
+        if pred(mid):
             hi = mid
         else:
             lo = mid
     return hi
 
 
+def smallest(data: dict, programme: str, criterion_id: str, lever: Lever) -> int | None:
+    """The smallest whole number of units that makes the criterion pass, or None if out of reach."""
+    return _first(lambda n: criterion_passes(lever.apply(data, n)[0], programme, criterion_id))
+
+
 def largest_keeping(data: dict, programme: str, criterion_id: str, lever: Lever) -> int | None:
     """The largest amount the criterion can absorb and still pass (headroom), or None if unbounded."""
-    fails = lambda n: not criterion_passes(lever.apply(data, n)[0], programme, criterion_id)  # noqa: E731
-    hi = 1
-    while not fails(hi):
-        hi *= 2
-        if hi > SEARCH_LIMIT:
-            return None
-    lo = hi // 2
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if fails(mid):
-            hi = mid
-        else:
-            lo = mid
-    return lo
+    first_failing = _first(lambda n: not criterion_passes(lever.apply(data, n)[0], programme, criterion_id))
+    return None if first_failing is None else first_failing - 1
 
 
 # --- the concrete levers -------------------------------------------------------------------------
