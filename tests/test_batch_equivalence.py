@@ -23,7 +23,6 @@ from hnte.engine import assess
 
 EDGE_SALES = [0, 100_00, 2000_00, 5_000_000_000, 4_999_999_999, 5_000_000_001, 20_000_000_000, 20_000_000_001, 2_000_000_000]
 small_money = st.sampled_from([0, 100, 500, 1000, 2000, 3000, 4000, 5000, 6000, 10000, 20000, 100000])  # fen
-maybe = lambda s: st.one_of(st.none(), s) if True else s  # noqa: E731
 
 
 @st.composite
