@@ -26,6 +26,7 @@ INDICATOR_COLUMNS = ("registration_days", "rd_ratio", "rd_ratio_min", "rd_domest
                      "staff_college_ratio", "staff_rd_staff_ratio", "high_tech_ratio", "main_products_share", "ip_usable",
                      "conversions_average", "growth_net_assets", "growth_total_assets", "growth_sales")
 CHUNK = 1_000_000
+ENGINE = "streaming"  # morsel-driven: measured faster than the in-memory engine on 1M rows
 STATUS = pl.Enum(["pass", "fail", "unknown"])  # categorical columns: cheap to build and to write
 VERDICT = pl.Enum(["eligible", "not_eligible", "undetermined"])
 
@@ -187,7 +188,7 @@ def run_batch(frame: pl.DataFrame, *, as_of: dt.date | None = None, programme: s
             # independent columns in parallel); rows breaking a rule are evaluated too, then set aside
             planned, rules = validate(ev.base(part.slice(offset, CHUNK).lazy()), ev)
             result, criteria = ev.evaluate(planned, has_base=True)
-            done = _finish(result, ev, criteria).collect()
+            done = _finish(result, ev, criteria).collect(engine=ENGINE)
             bad = done.filter(pl.col("_error_check").is_not_null())
             for r, i in bad.select("_row", "_error_check").iter_rows():
                 column, zh, en = rules[i]
