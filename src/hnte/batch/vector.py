@@ -20,7 +20,6 @@ from hnte.batch.columns import RD_CATEGORIES
 from hnte.core.numbers import to_fraction
 from hnte.core.parameters import ParameterView
 from hnte.core.registry import CriterionDef, LawVersion, Programme, criteria_for
-from hnte.criteria import common as _common  # noqa: F401  (registers nothing; keeps import order explicit)
 from hnte.criteria.beijing_pilot.sec2_1_field_and_size import above_designated_size, pilot_field
 from hnte.criteria.beijing_pilot.sec2_2_registered_in_beijing import registered_in_region
 from hnte.criteria.national_2008.art10_1_core_ip import core_ip_2008
