@@ -74,6 +74,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--sample", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--runs", type=int, default=3, help="fresh-process runs of read + evaluate")
     args = parser.parse_args()
     from hnte.batch.synth import synth
 
@@ -83,14 +84,21 @@ def main() -> None:
         t0 = time.perf_counter()
         synth(args.rows, args.seed).write_parquet(path)
         print(f"synth {args.rows:,} rows: {time.perf_counter() - t0:.2f} s ({Path(path).stat().st_size / 2**20:.0f} MiB parquet)")
-        out = subprocess.run([sys.executable, __file__, "--child", path], capture_output=True, text=True, check=True).stdout.split()
-        read_s, eval_s, peak_mb, assessed, errors = float(out[0]), float(out[1]), float(out[2]), int(out[3]), int(out[4])
+        runs = []
+        for _ in range(args.runs):  # each in a fresh process: the machine is shared, so report the median and the best
+            out = subprocess.run([sys.executable, __file__, "--child", path], capture_output=True, text=True, check=True).stdout.split()
+            runs.append((float(out[0]), float(out[1]), float(out[2]), int(out[3]), int(out[4])))
+        runs.sort(key=lambda r: r[0] + r[1])
+        read_s, eval_s, peak_mb, assessed, errors = runs[len(runs) // 2]
         total = read_s + eval_s
+        best = runs[0][0] + runs[0][1]
+        print(f"{len(runs)} fresh-process runs, wall (read + evaluate): " + ", ".join(f"{r[0] + r[1]:.2f} s" for r in runs)
+              + f"; median {total:.2f} s, best {best:.2f} s")
         floor_s = min(floor(path) for _ in range(3))
         per_row_single = single_sample(path, args.sample)
         single_total = per_row_single * args.rows
-        print(f"batch: read {read_s:.2f} s + evaluate {eval_s:.2f} s = {total:.2f} s wall for {assessed:,} assessed, {errors:,} row errors "
-              f"(target ≤ 3 s: ratio {total / 3:.2f})")
+        print(f"batch (median run): read {read_s:.2f} s + evaluate {eval_s:.2f} s = {total:.2f} s wall for {assessed:,} assessed, "
+              f"{errors:,} row errors (target ≤ 3 s: ratio {total / 3:.2f}; best run {best / 3:.2f})")
         print(f"peak memory: {peak_mb:,.0f} MiB (target ≤ 4096 MiB: ratio {peak_mb / 4096:.2f})")
         print(f"floor (read the same columns and sum them): {floor_s:.2f} s; batch / floor = {total / floor_s:.1f}× (target ≤ 5×)")
         print(f"single-application engine: {per_row_single * 1000:.3f} ms/row on a {args.sample:,}-row sample → "
