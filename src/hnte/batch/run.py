@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -80,10 +79,6 @@ def warm_up() -> threading.Thread:
     thread = threading.Thread(target=work, name="hnte-warm-up", daemon=True)
     thread.start()
     return thread
-
-
-def epoch_of(day: dt.date) -> int:
-    return bisect_right(_boundaries(), day)
 
 
 def validate(df: pl.LazyFrame, ev: Evaluator) -> tuple[pl.LazyFrame, list[tuple[str, str, str]]]:
