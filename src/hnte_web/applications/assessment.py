@@ -1,0 +1,34 @@
+"""The engine, as the web pages and the API see it: application data in, the report's view model out
+(the same trace the CLI prints, the same gaps the advisor gives)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from rich.console import Console
+
+from hnte.advice.advise import advise
+from hnte.application.load import parse_application
+from hnte.core.errors import InputError
+from hnte.engine import assess
+from hnte.report.text import render_explanation
+from hnte.report.view import build
+
+
+def trace_text(result, figure_id: str, lang: str) -> str:
+    console = Console(file=io.StringIO(), width=110, color_system=None, highlight=False, soft_wrap=False)
+    render_explanation(result, figure_id, console, lang)
+    return console.file.getvalue()
+
+
+def live_assessment(data: dict, *, lang: str = "zh", source: str = "申请书") -> dict[str, Any]:
+    """``{"ok": True, "view": ..., "traces": {criterion_id: text}}`` or ``{"ok": False, "issues": [...]}``."""
+    try:
+        app = parse_application(data, source)
+        result = assess(app, source=source)
+    except InputError as e:
+        return {"ok": False, "issues": e.to_dict(lang)["issues"]}
+    view = build(result, advise(result, lang=lang), lang)
+    traces = {c.id: trace_text(result, c.id, lang) for c in result.criteria}
+    return {"ok": True, "view": view, "traces": traces, "verdict": result.verdict}
