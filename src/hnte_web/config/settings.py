@@ -112,9 +112,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-if os.environ.get("HNTE_PLAIN_STATIC") == "1":  # tests: no collectstatic needed
-    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    WHITENOISE_USE_FINDERS = True
 
 # Uploads never live under the web root: only hnte_web.applications.views.attachment_download serves them.
 UPLOAD_ROOT = DATA_DIR / "uploads"

@@ -29,7 +29,9 @@ def pick(obj, lang: str):
     """``{{ obj|pick:lang }}`` for objects with ``label_zh``/``label_en`` or dicts with ``zh``/``en``."""
     if isinstance(obj, dict):
         return obj.get("en" if lang == "en" else "zh", "")
-    return getattr(obj, "label_en" if lang == "en" else "label_zh", "")
+    if hasattr(obj, "label_zh"):
+        return getattr(obj, "label_en" if lang == "en" else "label_zh")
+    return getattr(obj, "en" if lang == "en" else "zh", "")
 
 
 @register.filter

@@ -1,0 +1,19 @@
+"""Settings for the test run: a throw-away data directory, static files straight from the source tree,
+a fast password hasher. The database is still picked by ``DATABASE_URL`` (SQLite by default; the test
+command runs the web tests again on PostgreSQL)."""
+
+import os
+import tempfile
+
+os.environ.setdefault("HNTE_DATA_DIR", tempfile.mkdtemp(prefix="hnte-test-"))
+os.environ.setdefault("HNTE_SECRET_KEY", "test-only-secret-key-not-for-production-0123456789")
+
+from .settings import *  # noqa: E402,F403
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+API_ANON_RATE_PER_MINUTE = 1000
