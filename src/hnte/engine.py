@@ -110,12 +110,11 @@ def _engine_input_issues(ctx: Context) -> list[InputIssue]:
     probe = Figure("probe", "indicator", "", "")
     code = app.enterprise.technical_field
     if code is not None:
-        fields = ctx.param(probe, "catalogue.top_level_fields")
-        top = int(code.split(".")[0])
-        if top not in fields:
-            names = "、".join(f"{k} {v}" for k, v in fields.items())
-            issues.append(InputIssue("enterprise.technical_field", f"技术领域代码 {code} 的一级领域 {top} 不在《国家重点支持的高新技术领域》中（{names}）",
-                                     f"technical field {code}: top-level field {top} is not in the catalogue (1–{len(fields)})"))
+        from hnte.registries import catalogue
+
+        check = catalogue.load(str(ctx.param(probe, catalogue.EDITION_PARAM))).check(code)
+        if not check.ok:
+            issues.append(InputIssue("enterprise.technical_field", check.message_zh, check.message_en))
     rm = app.assessment.rd_management if app.assessment else None
     if rm is not None and ctx.params.has("scoring.rd_management.items"):
         maxima = ctx.param(probe, "scoring.rd_management.items")

@@ -101,11 +101,16 @@ def validate(df: pl.LazyFrame, ev: Evaluator) -> tuple[pl.LazyFrame, list[tuple[
                    "统一社会信用代码格式不正确", "malformed unified social credit code"))
     checks.append((c("region_code").is_not_null() & ~c("region_code").str.contains(r"^[0-9]{6}$"), "region_code",
                    "行政区划代码应为6位数字", "region code must be 6 digits"))
-    field_ok = c("technical_field").str.contains(r"^[0-9]+(\.[0-9]+){0,2}$")
-    top = c("technical_field").str.split(".").list.first().cast(pl.Int64, strict=False)
-    fields = [int(k) for k in p.ref("catalogue.top_level_fields").value]
-    checks.append((c("technical_field").is_not_null() & (~field_ok | ~top.is_in(fields)), "technical_field",
-                   "技术领域代码不在《国家重点支持的高新技术领域》中", "technical field not in the catalogue"))
+    from hnte.registries import catalogue
+
+    cat, _ = catalogue.in_force(p)  # the single engine's Catalogue.check, vectorised
+    code = c("technical_field")
+    recorded = list(cat.entries)
+    deeper = code.str.contains(catalogue.CODE_PATTERN) & (code.str.count_matches(r"\.") + 1 > cat.checked_levels)
+    prefix = code.str.extract(rf"^(\d+(?:\.\d+){{0,{cat.checked_levels - 1}}})", 1)
+    valid = code.is_in(recorded) | (deeper & prefix.is_in(recorded))
+    checks.append((code.is_not_null() & ~valid, "technical_field", "技术领域代码不在《国家重点支持的高新技术领域》中",
+                   "technical field not in the catalogue"))
     if p.has("scoring.rd_management.items"):
         for key, top_points in p.ref("scoring.rd_management.items").value.items():
             checks.append((c(f"assess_rd_{key}") > int(top_points), f"assess_rd_{key}", f"应为 0 到 {top_points} 的整数",

@@ -25,8 +25,9 @@ every line. Choices, by aspect:
   total assets × an equity ratio Beta(2.5, 2.5) (per-year noise, kept in [2 %, 98 %]). 4 % of rows
   are loss-making: in each of their years, with probability 0.7, the equity ratio is −U(5 %, 50 %) — a
   few negative net assets (total assets stay ≥ 0 and ≥ net assets).
-- **Field.** ``technical_field`` is a third-level code of the 2016 catalogue outline (8 top fields, their
-  real second-level entries, a plausible number of third-level entries each). Top-field weights:
+- **Field.** ``technical_field`` is a third-level code drawn from an outline of the catalogue (8 top fields,
+  their second-level entries, a plausible number of third-level entries each) and mapped onto the real
+  entries of the edition in force (``hnte.registries.catalogue``), so every code is valid. Top-field weights:
   1 electronic information 32 %, 8 advanced manufacturing 22 %, 4 new materials 11 %, 5 high-tech
   services 10 %, 2 biomedicine 9 %, 6 new energy 7 %, 7 resources & environment 7 %, 3 aerospace 2 %;
   within a field the better-populated sub-fields (software 1.1, equipment 8.4 …) weigh more and the
@@ -196,8 +197,24 @@ _STREAMS = ("age", "size", "assets", "field", "region", "programme", "rd", "staf
             "assessment", "incident", "identity")
 
 
-def _field_codes() -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-    """Every third-level code with its probability, top field and second-level index."""
+def _catalogue_code(cat, top: int, s: int, t: int) -> str:
+    """The outline's position (top, s, t) as a real third-level code of the catalogue edition ``cat``
+    (positions beyond an entry's children wrap around; second-level entries without a third level are skipped)."""
+    seconds = cat.children(str(top))
+    with_thirds = [e for e in seconds if cat.children(e.code)]
+    if not with_thirds:  # an edition recorded to the second level only (2008): any third level is accepted
+        return f"{seconds[(s - 1) % len(seconds)].code}.{t}"
+    thirds = cat.children(with_thirds[(s - 1) % len(with_thirds)].code)
+    return thirds[(t - 1) % len(thirds)].code
+
+
+def _field_codes(application_date: dt.date = DEFAULT_APPLICATION_DATE) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """Every third-level code with its probability, top field and second-level index (outline position),
+    mapped onto the catalogue edition in force on ``application_date`` so that every code is valid."""
+    from hnte.core.parameters import ParameterView
+    from hnte.registries import catalogue
+
+    cat, _ = catalogue.in_force(ParameterView(application_date))
     codes, probs, tops, seconds = [], [], [], []
     for top, (w_top, subs) in _FIELDS.items():
         w_sub_total = sum(w for w, _ in subs)
@@ -205,7 +222,7 @@ def _field_codes() -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
             third = np.array([1 / np.sqrt(j) for j in range(1, n_third + 1)])
             third /= third.sum()
             for j in range(n_third):
-                codes.append(f"{top}.{s}.{j + 1}")
+                codes.append(_catalogue_code(cat, top, s, j + 1))
                 probs.append(w_top * w_sub / w_sub_total * third[j])
                 tops.append(top)
                 seconds.append(s)
@@ -345,7 +362,7 @@ def synth(n: int, seed: int, application_date: dt.date = DEFAULT_APPLICATION_DAT
 
     # --- field and industry ----------------------------------------------------------------------------------
     r = rs["field"]
-    codes, p_codes, code_top, code_second = _field_codes()
+    codes, p_codes, code_top, code_second = _field_codes(application_date)
     code_idx = r.choice(len(codes), size=n, p=p_codes)
     top = code_top[code_idx]
     second = code_second[code_idx]

@@ -67,6 +67,10 @@ def pilot_field(ctx: Context, fig: Figure) -> str | None:
 @indicator("enterprise.technical_field", label_zh="核心技术所属技术领域", label_en="Technical field of the core technology", unit="text",
            cites=("measures_2016#annex",))
 def technical_field(ctx: Context, fig: Figure) -> str | None:
+    """The code is looked up in the catalogue edition in force (``catalogue.edition``); an unknown code
+    never reaches here (an input error, see ``engine._engine_input_issues``)."""
+    from hnte.registries import catalogue
+
     code = ctx.app.enterprise.technical_field
     fields = ctx.param(fig, "catalogue.top_level_fields")
     if code is None:
@@ -75,4 +79,20 @@ def technical_field(ctx: Context, fig: Figure) -> str | None:
     ctx.input(fig, "enterprise.technical_field", code)
     top = int(code.split(".")[0])
     fig.details["top_level"] = {"code": top, "name": fields.get(top)}
+    cat = catalogue.load(str(ctx.param(fig, catalogue.EDITION_PARAM)))
+    check = cat.check(code)
+    fig.details["catalogue"] = {"id": cat.id, "title": cat.title, "origin": cat.origin}
+    if check.entry is not None:
+        fig.details["entry"] = {"code": check.entry.code, "name": check.entry.name, "exact": check.exact,
+                                "path": [[e.code, e.name] for e in cat.path(code)], "cites": list(check.entry.cites)}
+        fig.note(f"技术领域：{cat.describe(code)}", f"technical field: {cat.describe(code, 'en')}")
+        if check.exact and cat.children(code):
+            fig.note(f"{code} 下还有下级目录；申报时应细化到三级目录（只能选一个）",
+                     f"{code} has sub-entries; the application should name one third-level entry")
+        if not check.exact:
+            fig.note(f"{cat.title}只收录并核对到 {check.entry.code}；{code} 的下级编码未核对",
+                     f"{cat.title_en} is recorded and checked down to {check.entry.code}; the rest of {code} is not checked")
+    override = catalogue.catalogue_note(cat)
+    if override:
+        fig.note(*override)
     return code

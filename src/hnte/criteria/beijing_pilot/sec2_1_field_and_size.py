@@ -7,9 +7,28 @@ from hnte.criteria.common import boolean_criterion
 
 
 def pilot_field(ctx: Context, c: Figure) -> None:
+    """The declared pilot field must be one of the scope's fields (附件1, ``catalogue.pilot_scope``)."""
+    from hnte.registries import catalogue
+
     fig = ctx.use(c, "enterprise.pilot_field")
-    allowed = ctx.param(c, "enterprise.pilot_fields")
-    boolean_criterion(c, None if fig.value is None else fig.value in allowed)
+    scope = catalogue.load(str(ctx.param(c, catalogue.PILOT_SCOPE_PARAM)))
+    boolean_criterion(c, None if fig.value is None else fig.value in scope.pilot_keys())
+    entry = scope.by_key(fig.value) if fig.value is not None else None
+    if entry is not None:
+        subs = scope.children(entry.code)
+        c.details["scope_entry"] = {"code": entry.code, "name": entry.name, "sub_items": [[e.code, e.name] for e in subs]}
+        c.note(f"试点领域：{entry.code} {entry.name}（附件1，含 {len(subs)} 项子领域）",
+               f"pilot field: {entry.code} {entry.name_en or entry.name} (annex 1, {len(subs)} sub-fields)")
+    code = ctx.app.enterprise.technical_field
+    if fig.value is not None and code is not None:
+        matches = catalogue.pilot_fields_for(code, scope)
+        if matches and fig.value not in matches:
+            names = "、".join(scope.by_key(k).name for k in matches)  # type: ignore[union-attr]
+            c.note(f"技术领域 {code} 对应试点领域“{names}”，与申报的试点领域不一致，请核对",
+                   f"technical field {code} corresponds to the pilot field(s) {', '.join(matches)}, not the one declared; check")
+    override = catalogue.catalogue_note(scope)
+    if override:
+        c.note(*override)
 
 
 def above_designated_size(ctx: Context, c: Figure) -> None:
