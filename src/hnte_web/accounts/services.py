@@ -34,13 +34,15 @@ def login_check(*, request, username: str, password: str):
             with transaction.atomic():
                 User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
                 user.refresh_from_db(fields=["failed_logins"])
-                if user.failed_logins >= settings.LOCKOUT_THRESHOLD:
+                locking = user.failed_logins >= settings.LOCKOUT_THRESHOLD
+                if locking:
                     User.objects.filter(pk=user.pk).update(locked_until=now + timedelta(minutes=settings.LOCKOUT_MINUTES),
                                                            failed_logins=0)
                     audit_record(acting_user=None, action="account.lock", obj=user, reason="连续登录失败")
-                    raise LoginRefused(f"连续 {settings.LOCKOUT_THRESHOLD} 次登录失败，账户已锁定 {settings.LOCKOUT_MINUTES} 分钟",
-                                       f"{settings.LOCKOUT_THRESHOLD} failed log-ins in a row: the account is locked for "
-                                       f"{settings.LOCKOUT_MINUTES} minutes")
+            if locking:
+                raise LoginRefused(f"连续 {settings.LOCKOUT_THRESHOLD} 次登录失败，账户已锁定 {settings.LOCKOUT_MINUTES} 分钟",
+                                   f"{settings.LOCKOUT_THRESHOLD} failed log-ins in a row: the account is locked for "
+                                   f"{settings.LOCKOUT_MINUTES} minutes")
         raise LoginRefused("用户名或密码错误", "wrong user name or password")
     if authed.failed_logins or authed.locked_until:
         User.objects.filter(pk=authed.pk).update(failed_logins=0, locked_until=None)

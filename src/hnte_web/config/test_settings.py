@@ -17,3 +17,4 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 API_ANON_RATE_PER_MINUTE = 1000
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise looks for it even when serving from the finders
