@@ -157,11 +157,15 @@ def cmd_params(args: argparse.Namespace) -> int:
         raise e.as_input_error("--as-of") from None
     view = ParameterView(when, prog.variant)
     rows = view.in_force()
+    from hnte.registries.cli import catalogue_summaries, render_catalogue_summaries
+
+    catalogues = catalogue_summaries(view, lang)
     if args.json:
         print(json.dumps({
             "as_of": when.isoformat(), "law_version": law.id, "programme": prog.id,
             "parameters": [{**ref.to_dict(), "description": p.description_en if lang == "en" else p.description, "file": p.source_file}
                            for p, ref in rows],
+            "catalogues": catalogues,
         }, ensure_ascii=False, indent=2))
         return EXIT_OK
     console = _console()
@@ -175,6 +179,7 @@ def cmd_params(args: argparse.Namespace) -> int:
         cites = "\n".join(f"{c} {heading(c)}" for c in ref.cites)
         table.add_row(f"{ref.path}{' [' + ref.variant + ']' if ref.variant else ''}\n{desc}", value, ref.effective_from.isoformat(), cites)
     console.print(table)
+    render_catalogue_summaries(catalogues, console, lang)
     return EXIT_OK
 
 
@@ -347,6 +352,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chart", help="chart file (.svg)")
     common(p)
     p.set_defaults(func=cmd_simulate)
+
+    from hnte.registries.cli import add_catalogue_parser, add_field_suggest_parser, add_intermediary_parser
+
+    add_catalogue_parser(sub, common)
+    add_field_suggest_parser(sub, common)
+    add_intermediary_parser(sub, common)
 
     p = sub.add_parser("articles", help="index: article → code, parameters and tests")
     p.add_argument("citation", nargs="?", help="e.g. measures_2016#art11-5 (prefix allowed)")
