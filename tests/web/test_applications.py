@@ -302,3 +302,21 @@ def test_the_beijing_pilot_form_shows_the_pilot_fields(world, client):
     total = sum(sum(Decimal(v) for v in y["rd_expenses"].values()) for y in app.data["years"])
     assert yuan_to_wan_text(total) in html
     assert "近三年研究开发费用总额" in html and io is not None
+
+
+@pytest.mark.parametrize("post, expected", [
+    ({"enterprise.incidents": "none"}, []),
+    ({"enterprise.incidents": "major_quality_accident", "enterprise.incident_date": "2023-09-01"},
+     [{"date": "2023-09-01", "kind": "major_quality_accident"}]),
+    ({"enterprise.incidents": ""}, None),
+])
+def test_incidents_are_declared_on_the_basic_page(client, world, post, expected):
+    client.force_login(world.user_b)
+    assert client.post(f"/applications/{world.app_b.pk}/edit/basic/", post).status_code == 302
+    assert Application.objects.get(pk=world.app_b.pk).data["enterprise"].get("incidents") == expected
+
+
+def test_an_incident_needs_its_date(client, world):
+    client.force_login(world.user_b)
+    r = client.post(f"/applications/{world.app_b.pk}/edit/basic/", {"enterprise.incidents": "major_safety_accident"})
+    assert r.status_code == 400 and 'data-for="enterprise.incident_date"' in r.content.decode()

@@ -63,6 +63,9 @@ PROGRAMMES = (("national", "高新技术企业认定（全国）", "National ide
               ("beijing-pilot", "北京“报备即批准”试点", "Beijing filing-equals-approval pilot"),
               ("suzhou-cultivation", "苏州高新技术企业培育库", "Suzhou cultivation pool"))
 GRADES = tuple((g, g, g) for g in "ABCDE")
+INCIDENTS = (("none", "否", "No"), ("major_safety_accident", "是：重大安全事故", "Yes: major safety accident"),
+             ("major_quality_accident", "是：重大质量事故", "Yes: major quality accident"),
+             ("serious_environmental_violation", "是：严重环境违法行为", "Yes: serious environmental violation"))
 
 FINANCE = (
     Col("sales_revenue", "销售收入（万元）", "Sales revenue (10k yuan)", "money"),
@@ -251,7 +254,7 @@ def _parse(raw: str, col: Col, name: str, errors: FormErrors) -> Any:
             return dt.date.fromisoformat(raw).isoformat()
         if col.kind == "bool":
             return {"true": True, "false": False}.get(raw)
-        if col.kind in ("choice", "grade"):
+        if col.kind in ("choice", "grade", "incident"):
             allowed = {v for v, _, _ in col.choices}
             if raw not in allowed:
                 errors[name] = (f"请选择有效选项，实际为 “{raw}”", f"choose a valid option, got \"{raw}\"")
@@ -285,7 +288,11 @@ BASIC = (
     Col("enterprise.above_designated_size", "是否规模以上企业", "Above designated size", "bool"),
     Col("enterprise.previously_identified", "是否曾被认定为高新技术企业", "Previously identified", "bool"),
     Col("enterprise.pilot_field", "试点技术领域（北京试点）", "Pilot field (Beijing pilot)", "choice", PILOT_FIELDS),
+    Col("enterprise.incidents", "申请认定前一年内是否发生重大安全、重大质量事故或严重环境违法行为",
+        "A major safety or quality accident or serious environmental violation in the year before applying", "incident", INCIDENTS),
+    Col("enterprise.incident_date", "事故或违法行为发生日期（如有）", "Date of the accident or violation (if any)", "date"),
 )
+BASIC_BY_KEY = {c.key: c for c in BASIC}
 MANAGEMENT = (
     Col("assessment.technology_advancement", "技术的先进程度（自评档次）", "Technology advancement (self-assessed grade)", "grade", GRADES),
     Col("assessment.core_support", "对主要产品（服务）的核心支持作用（自评档次）", "Core support of products (grade)", "grade", GRADES),
@@ -320,8 +327,32 @@ def _set_path(data: dict, path: str, value: Any) -> None:
             parent.pop(key)
 
 
+def _field_value(data: dict, col: Col) -> str:
+    incidents = (data.get("enterprise") or {}).get("incidents")
+    if col.kind == "incident":
+        return "" if incidents is None else (incidents[0]["kind"] if incidents else "none")
+    if col.key == "enterprise.incident_date":
+        return str(incidents[0]["date"]) if incidents else ""
+    return show(_get_path(data, col.key), col.kind)
+
+
 def field_rows(data: dict, cols: tuple[Col, ...]) -> list[dict]:
-    return [{"col": c, "name": c.key, "value": show(_get_path(data, c.key), c.kind)} for c in cols]
+    return [{"col": c, "name": c.key, "value": _field_value(data, c)} for c in cols]
+
+
+def _apply_incident(data: dict, post, errors: FormErrors) -> None:
+    """One incident through the form (more through an imported file); "none" declares there was none."""
+    flag = _parse(post.get("enterprise.incidents"), BASIC_BY_KEY["enterprise.incidents"], "enterprise.incidents", errors)
+    date = _parse(post.get("enterprise.incident_date"), BASIC_BY_KEY["enterprise.incident_date"], "enterprise.incident_date", errors)
+    ent = data.setdefault("enterprise", {})
+    if flag is None:
+        ent.pop("incidents", None)
+    elif flag == "none":
+        ent["incidents"] = []
+    elif date is None:
+        errors.setdefault("enterprise.incident_date", ("请填写事故或违法行为的发生日期", "give the date of the accident or violation"))
+    else:
+        ent["incidents"] = [{"date": date, "kind": flag}]
 
 
 def apply_post(data: dict, section: str, post) -> tuple[dict, FormErrors]:
@@ -333,6 +364,8 @@ def apply_post(data: dict, section: str, post) -> tuple[dict, FormErrors]:
     if section in ("basic", "management"):
         old_years, old_entries = application_years(data), _year_entries(data)
         for col in BASIC if section == "basic" else MANAGEMENT:
+            if col.key in ("enterprise.incidents", "enterprise.incident_date"):
+                continue
             if col.key in post:
                 _set_path(data, col.key, _parse(post.get(col.key), col, col.key, errors))
         if application_years(data) != old_years and data.get("years"):
@@ -340,6 +373,8 @@ def apply_post(data: dict, section: str, post) -> tuple[dict, FormErrors]:
             for entry, year in zip(old_entries, application_years(data), strict=True):
                 entry["year"] = year
             data["years"] = old_entries
+        if section == "basic" and "enterprise.incidents" in post:
+            _apply_incident(data, post, errors)
     elif section in ("finance", "rd", "staff"):
         years = _year_entries(data)
         cols = {"finance": FINANCE, "rd": RD, "staff": STAFF}[section]
