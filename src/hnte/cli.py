@@ -41,7 +41,16 @@ def _load_and_assess(args: argparse.Namespace):
     from hnte.engine import assess
 
     app = load_application(args.file)
-    return assess(app, args.programme, source=str(args.file))
+    registry = records = None
+    if getattr(args, "intermediaries", None):
+        from hnte.registries.intermediaries import read_registry
+
+        registry = read_registry(args.intermediaries)
+    if getattr(args, "records", None):
+        from hnte.registries.records import read_records
+
+        records = read_records(args.records).records
+    return assess(app, args.programme, source=str(args.file), intermediaries=registry, records=records)
 
 
 def _money_arg(text: str | None, flag: str):
@@ -79,6 +88,10 @@ def cmd_assess(args: argparse.Namespace) -> int:
     else:
         console = _console()
         render_assessment(result, console, lang)
+        if result.audit is not None:
+            from hnte.registries.audit import render_audit
+
+            render_audit(result.audit, console, lang)
         render_advice(advice, console, lang)
     return EXIT_OK
 
@@ -298,6 +311,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--taxable-income", help="annual taxable income in yuan, for the tax saved")
     p.add_argument("--certificate-year", type=int, help="first year of the status (default: the application year)")
+    p.add_argument("--intermediaries", help="the office's registry of intermediaries (hnte/intermediaries@1), for the file's intermediary")
+    p.add_argument("--records", help="the office's records of fraud findings (hnte/records@1)")
     common(p)
     p.set_defaults(func=cmd_assess)
 

@@ -30,6 +30,7 @@ class Assessment:
     score: Score
     ctx: Context
     alternative: Assessment | None = None
+    audit: Any = None  # hnte.registries.audit.AuditCheck when the file names an intermediary or a special audit report
 
     @property
     def eligible(self) -> bool | None:
@@ -93,6 +94,8 @@ class Assessment:
         if self.alternative is not None:
             out["alternative"] = {"programme": self.alternative.programme.id, "eligible": self.alternative.eligible,
                                   "verdict": self.alternative.verdict}
+        if self.audit is not None:
+            out["audit"] = self.audit.to_dict(lang)
         return out
 
 
@@ -127,8 +130,12 @@ def _engine_input_issues(ctx: Context) -> list[InputIssue]:
 
 
 def assess(app: Application, programme: str | None = None, *, source: str = "<input>", with_alternative: bool = True,
-           overrides: dict | None = None) -> Assessment:
-    """Assess ``app`` under ``programme`` (default: the file's). Raises :class:`InputError` on bad input."""
+           overrides: dict | None = None, intermediaries: Any = None, records: Any = None) -> Assessment:
+    """Assess ``app`` under ``programme`` (default: the file's). Raises :class:`InputError` on bad input.
+
+    ``intermediaries`` (an ``IntermediaryRegistry``) and ``records`` (findings of fraud, ``Record`` objects)
+    are the office's registers, used when the file has ``intermediary`` / ``special_audit_report``
+    (``result.audit``; hnte.registries.audit)."""
     prog_id = programme or app.programme.value
     try:
         law, prog = select(prog_id, app.application_date)
@@ -147,6 +154,10 @@ def assess(app: Application, programme: str | None = None, *, source: str = "<in
         criteria.append(ctx.trace.add(c))
     score = score_for(ctx)
     result = Assessment(app, law, prog, criteria, score, ctx)
+    if app.intermediary is not None or app.special_audit_report is not None:
+        from hnte.registries.audit import check_audit
+
+        result.audit = check_audit(app, ctx.params, registry=intermediaries, records=records)
     if with_alternative and prog.id == "beijing-pilot" and result.eligible is not True:
         # I19: failing the pilot conditions but meeting the national ones → the standard track
         result.alternative = assess(app, "national", source=source, with_alternative=False)

@@ -239,5 +239,30 @@ def consistency_issues(app: Application) -> list[InputIssue]:
     for i, conv in enumerate(app.conversions or []):
         if conv.year >= app_year + 1:
             add(InputIssue(f"conversions[{i}].year", f"转化年度 {conv.year} 晚于申请年度 {app_year}", f"conversion year {conv.year} is after the application year {app_year}"))
+    issues.extend(audit_issues(app))
+    return issues
+
+
+def audit_issues(app: Application) -> list[InputIssue]:
+    """Cross-field rules of ``intermediary`` and ``special_audit_report`` (issue 9)."""
+    from hnte.registries.intermediaries import firm_issues
+    from hnte.registries.records import record_issues
+
+    issues: list[InputIssue] = []
+    firm = app.intermediary
+    if firm is not None:
+        issues += firm_issues(firm, "intermediary", latest=app.application_date)
+        issues += record_issues(firm.records or [], "intermediary.records")
+    report = app.special_audit_report
+    if report is not None:
+        if report.issued_on is not None and report.issued_on > app.application_date:
+            issues.append(InputIssue("special_audit_report.issued_on", f"报告日期 {report.issued_on} 晚于申请日期 {app.application_date}",
+                                     f"report date {report.issued_on} is after the application date {app.application_date}"))
+        seen: dict[int, int] = {}
+        for i, y in enumerate(report.years):
+            if y.year in seen:
+                issues.append(InputIssue(f"special_audit_report.years[{i}].year", f"年度 {y.year} 重复（已见于 special_audit_report.years[{seen[y.year]}]）",
+                                         f"year {y.year} appears twice (also special_audit_report.years[{seen[y.year]}])"))
+            seen.setdefault(y.year, i)
     return issues
 

@@ -1,9 +1,9 @@
 """Pydantic model of the application file (``shared/spec/application-format.md``).
 
-Keys from the spec are never renamed or dropped. Added optional keys (documented in
-``docs/application-format.md``): ``enterprise.pilot_field``, ``years[].staff.*_monthly`` for the
-2008 staff measures, ``intellectual_property[].acquired_on`` and ``licence_years`` and the
-acquisition ``exclusive_licence`` (2008 rules).
+Keys from the spec are never renamed or dropped. Added optional keys (documented in the README):
+``enterprise.pilot_field``, ``years[].staff.*_monthly`` for the 2008 staff measures,
+``intellectual_property[].acquired_on`` and ``licence_years`` and the acquisition ``exclusive_licence``
+(2008 rules), ``intermediary`` and ``special_audit_report`` (issue 9: the special audit and its issuer).
 
 Keys the spec marks (opt) — and, because users fill forms in steps (I21), every figure — may be
 absent: the criteria that need them are then *unknown*, not failed.
@@ -57,6 +57,7 @@ Money = Annotated[Decimal, BeforeValidator(_money), Field(json_schema_extra=_MON
 SignedMoney = Annotated[Decimal, BeforeValidator(_signed_money), Field(json_schema_extra=_SIGNED_MONEY_SCHEMA)]
 Headcount = Annotated[Decimal, BeforeValidator(_headcount), Field(json_schema_extra=_HEADCOUNT_SCHEMA)]
 MonthPair = Annotated[list[Headcount], Field(min_length=2, max_length=2, description="[月初数, 月末数]")]
+_CREDIT_CODE = r"^[0-9A-HJ-NPQRTUWXY]{18}$"  # 统一社会信用代码
 
 
 class _Strict(BaseModel):
@@ -137,7 +138,7 @@ class Incident(_Strict):
 
 class Enterprise(_Strict):
     name: str = Field(min_length=1)
-    credit_code: str | None = Field(default=None, pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$")
+    credit_code: str | None = Field(default=None, pattern=_CREDIT_CODE)
     registration_date: dt.date | None = None
     region_code: str | None = Field(default=None, pattern=r"^[0-9]{6}$")
     address: str | None = None
@@ -248,6 +249,80 @@ class Assessment(_Strict):
     rd_management_2008: RdManagement2008 | None = None
 
 
+class RecordSubject(StrEnum):
+    enterprise = "enterprise"  # 企业
+    intermediary = "intermediary"  # 中介机构
+
+
+class RecordKind(StrEnum):
+    fraud = "fraud"  # 弄虚作假（含申请认定过程中提供虚假信息）
+    tax_fraud = "tax_fraud"  # 偷、骗税等
+    other_violation = "other_violation"  # 其他违法违规、违反认定工作纪律
+
+
+
+class Record(_Strict):
+    """A recorded finding (e.g. fraud) against an enterprise or an intermediary: decision, date, authority.
+
+    A record counts from ``decided_on`` until it is rescinded (``rescinded_on``, e.g. after administrative
+    reconsideration or litigation). ``public`` is the office's choice to list it publicly."""
+
+    id: str | None = None
+    subject: RecordSubject
+    name: str = Field(min_length=1)
+    credit_code: str | None = Field(default=None, pattern=_CREDIT_CODE)
+    kind: RecordKind = RecordKind.fraud
+    decision: str = Field(min_length=1)  # 处理决定，如“取消其高新技术企业资格”“不得承担认定工作”
+    decided_on: dt.date
+    authority: str = Field(min_length=1)  # 作出决定的机关
+    reference: str | None = None  # 决定文号
+    rescinded_on: dt.date | None = None
+    public: bool = True
+    note: str | None = None
+
+
+class QualificationYear(_Strict):
+    """中介机构承担认定工作当年的人员情况（工作指引 一、（三））: annual monthly averages, persons."""
+
+    year: int = Field(ge=1990, le=2200)
+    average_headcount: Headcount | None = None  # 全年月平均在职职工人数
+    certified_public_accountants: Headcount | None = None  # 注册会计师
+    tax_agents: Headcount | None = None  # 税务师
+    dual_qualified: Headcount | None = None  # 同时具有注册会计师和税务师资格的人数（只计一次）
+
+
+class Intermediary(_Strict):
+    """The intermediary issuing the special audit report (中介机构), with its qualification facts — or only
+    its identity (``id`` / ``credit_code`` / ``name``) when the office's registry holds the facts."""
+
+    id: str | None = None  # registry id
+    name: str = Field(min_length=1)
+    credit_code: str | None = Field(default=None, pattern=_CREDIT_CODE)
+    founded_on: dt.date | None = None  # 成立日期
+    independent_practice: bool | None = None  # 具备独立执业资格
+    years: list[QualificationYear] | None = None
+    records: list[Record] | None = None  # findings against the firm known to the file's author
+
+
+class AuditYear(_Strict):
+    """One accounting year of the special audit report: R&D by category (as in ``years[].rd_expenses``,
+    outsourcing as actually paid), and, if the report states them, the counted total and its domestic part."""
+
+    year: int = Field(ge=1990, le=2200)
+    rd_expenses: RdExpenses | None = None
+    rd_total: Money | None = None  # 研究开发费用总额（认定口径）
+    rd_domestic: Money | None = None  # 其中：境内研究开发费用
+
+
+class SpecialAuditReport(_Strict):
+    """专项审计（鉴证）报告: three years of R&D fees and last year's high-tech product (service) income."""
+
+    number: str | None = None  # 报告文号
+    issued_on: dt.date | None = None
+    years: list[AuditYear] = Field(min_length=1, max_length=3)
+    high_tech_income: Money | None = None  # 近一个会计年度高新技术产品（服务）收入
+
+
 class Application(_Strict):
     """One enterprise's application (高新技术企业认定申请书 data), format ``hnte/application@1``."""
 
@@ -261,6 +336,8 @@ class Application(_Strict):
     conversions: list[Conversion] | None = None
     rd_projects: list[RdProject] | None = None
     assessment: Assessment | None = None
+    intermediary: Intermediary | None = None
+    special_audit_report: SpecialAuditReport | None = None
 
     @property
     def latest(self) -> Year:
