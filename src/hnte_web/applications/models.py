@@ -16,6 +16,16 @@ class ApplicationState(StrEnum):
     DRAFT = "draft"  # 草稿
     SUBMITTED = "submitted"  # 已提交（待受理）
     RETURNED = "returned"  # 已退回（待修改）
+    ACCEPTED = "accepted"  # 形式审查通过（已受理）
+    IN_REVIEW = "in_review"  # 专家评审中
+    EVALUATED = "evaluated"  # 专家组综合评价完成
+    RECOMMENDED = "recommended"  # 认定机构：拟认定
+    REPORTED = "reported"  # 已报领导小组办公室备案
+    IN_PUBLICITY = "in_publicity"  # 公示中
+    PUBLICIZED = "publicized"  # 公示期满无异议
+    FILED = "filed"  # 已备案（试点：报备即批准）
+    CERTIFIED = "certified"  # 已颁发证书
+    REJECTED = "rejected"  # 不予认定
 
 
 class Application(models.Model):
@@ -29,11 +39,18 @@ class Application(models.Model):
     year = models.IntegerField(db_index=True)
     current_version = models.IntegerField(default=0)
     return_reason = models.TextField(blank=True)
+    batch = models.ForeignKey("review.Batch", null=True, blank=True, on_delete=models.PROTECT, related_name="applications")
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-id"]
+        indexes = [models.Index(fields=["state", "region_code", "id"]), models.Index(fields=["programme", "state"])]
+
+    @property
+    def pilot(self) -> bool:
+        """The Beijing "报备即批准" pilot track (separate review, no publicity, approval on filing)."""
+        return self.programme == "beijing-pilot"
 
     @property
     def data(self) -> dict:

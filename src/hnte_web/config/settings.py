@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "hnte_web.accounts",
     "hnte_web.enterprises",
     "hnte_web.applications",
+    "hnte_web.review",
+    "hnte_web.experts",
+    "hnte_web.publicity",
+    "hnte_web.certificates",
 ]
 
 MIDDLEWARE = [
