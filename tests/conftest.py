@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import os
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,10 @@ import pytest
 
 from hnte.application import parse_application
 from hnte.core.parameters import load_yaml
+
+# Installed catalogue updates live in the user's data dir (hnte.registries.store): tests never see a
+# developer's own, and write only to a directory of their own.
+os.environ["HNTE_DATA_DIR"] = tempfile.mkdtemp(prefix="hnte-test-data-")
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "src" / "hnte" / "examples"
 BASES = Path(__file__).resolve().parent / "bases"
