@@ -26,8 +26,9 @@ def digest(key: str) -> str:
 
 
 def token_create(*, acting_user, label: str = "") -> str:
-    from hnte_web.audit.services import audit_record
     from django.db import transaction
+
+    from hnte_web.audit.services import audit_record
 
     key = "hnte_" + secrets.token_urlsafe(32)
     with transaction.atomic():

@@ -60,8 +60,9 @@ def tokens(request):
 
     key = None
     if request.method == "POST":
-        if request.POST.get("revoke"):
-            ApiToken.objects.filter(user=request.user, pk=request.POST["revoke"]).update(revoked=True)
+        if "revoke" in request.POST:
+            if request.POST["revoke"].isdigit():
+                ApiToken.objects.filter(user=request.user, pk=int(request.POST["revoke"])).update(revoked=True)
         else:
             key = token_create(acting_user=request.user, label=request.POST.get("label", ""))
     items = ApiToken.objects.filter(user=request.user, revoked=False).order_by("-id")

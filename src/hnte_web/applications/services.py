@@ -223,7 +223,7 @@ def application_submit(*, acting_user, application: Application, commitment_by: 
         for staff in get_user_model().objects.filter(role="office", is_active=True):
             if staff.covers_region(app.region_code):
                 notify_on_commit(staff, f"新的认定申请：{app.enterprise.name}（第 {app.current_version} 版）",
-                                 f"New application: {app.enterprise.name} (version {app.current_version})", f"/office/applications/{app.pk}/")
+                                 f"New application: {app.enterprise.name} (version {app.current_version})", f"/applications/{app.pk}/")
 
     APPLICATION.perform(application, "submit", acting_user=acting_user, reason="法定代表人承诺并提交", effect=effect,
                         notify=notify)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -22,7 +24,6 @@ from .services import (
     application_create,
     application_export,
     application_import,
-    application_return,
     application_save_section,
     application_submit,
     attachment_path,
@@ -34,8 +35,26 @@ from .services import (
 from .workflow import APPLICATION
 
 
+def _visible_data(request, app) -> dict:
+    """The owner sees its live draft; offices only what was submitted (the latest version), never a draft."""
+    if request.user.is_enterprise:
+        return with_enterprise(app.data, app.enterprise)
+    return app.versions.get(number=app.current_version).data
+
+
+OFFICE_ACTIONS = ("accept", "return", "reject", "move_to_standard", "recommend", "report", "file")
+
+
+def _batches(user, app):
+    if not (user.is_office and app.state == "submitted" and not app.pilot):
+        return []
+    from hnte_web.review.models import Batch
+
+    return list(Batch.objects.filter(region_prefix=user.region_prefix)[:50])
+
+
 def _panel(request, app) -> str:
-    live = live_assessment(with_enterprise(app.data, app.enterprise), lang=request.lang)
+    live = live_assessment(_visible_data(request, app), lang=request.lang)
     return render_to_string("applications/_live.html", {"live": live, "app": app}, request=request)
 
 
@@ -82,7 +101,11 @@ def application_detail(request, pk: int):
     return render(request, "applications/detail.html", {
         "app": app, "state": APPLICATION.state_label(app.state, request.lang), "versions": versions, "history": history,
         "machine": APPLICATION, "problems": problems,
-        "can_return": APPLICATION.check(app, "return", request.user) is None,
+        "office_actions": [tr for tr in APPLICATION.transitions
+                           if tr.name in OFFICE_ACTIONS and APPLICATION.check(app, tr.name, request.user) is None
+                           or tr.name == "accept" and app.state == "submitted" and request.user.is_office
+                           and request.user.covers_region(app.region_code)],
+        "batches": _batches(request.user, app),
     })
 
 
@@ -236,10 +259,8 @@ def attachment_download(request, pk: int):
 def attachment_remove_view(request, pk: int):
     att = get_object_or_404(Attachment, pk=pk)
     app = application_for(request.user, att.application_id, write=True)
-    try:
+    with contextlib.suppress(TransitionRefused):
         attachment_remove(acting_user=request.user, attachment=att)
-    except TransitionRefused:
-        pass
     return redirect("attachments", pk=app.pk)
 
 
@@ -269,22 +290,11 @@ def version_detail(request, pk: int, number: int):
     return render(request, "applications/version.html", {"app": app, "version": version, "live": live, "data": version.data})
 
 
-@role_required("office", "admin")
-@require_POST
-def application_return_view(request, pk: int):
-    app = application_for(request.user, pk)
-    try:
-        application_return(acting_user=request.user, application=app, reason=request.POST.get("reason", ""))
-    except TransitionRefused as e:
-        return render(request, "error.html", {"message": e.message(request.lang)}, status=400)
-    return redirect("application_detail", pk=app.pk)
-
-
 @role_required("enterprise", "office", "admin")
 def pilot_form(request, pk: int):
     """北京“报备即批准”试点申请表: the pilot form's fields, drawn from the application."""
     app = application_for(request.user, pk)
-    data = with_enterprise(app.data, app.enterprise)
+    data = _visible_data(request, app)
     live = live_assessment(data, lang=request.lang)
     years = data.get("years") or []
     rd_total = rd_domestic = None

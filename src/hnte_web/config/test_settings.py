@@ -18,3 +18,6 @@ WHITENOISE_USE_FINDERS = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 API_ANON_RATE_PER_MINUTE = 1000
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise looks for it even when serving from the finders
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # a file, not shared-cache memory: concurrent connections then lock like production SQLite does
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405

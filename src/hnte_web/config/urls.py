@@ -5,6 +5,7 @@ from hnte_web.api.api import api
 from hnte_web.applications import views as applications
 from hnte_web.core import views as core
 from hnte_web.enterprises import views as enterprises
+from hnte_web.review import views as review
 
 urlpatterns = [
     path("", core.home, name="home"),
@@ -28,11 +29,14 @@ urlpatterns = [
     path("applications/<int:pk>/import/", applications.application_import_view, name="application_import"),
     path("applications/<int:pk>/attachments/", applications.attachments, name="attachments"),
     path("applications/<int:pk>/submit/", applications.application_submit_view, name="application_submit"),
-    path("applications/<int:pk>/return/", applications.application_return_view, name="application_return"),
     path("applications/<int:pk>/pilot-form/", applications.pilot_form, name="pilot_form"),
     path("attachments/<int:pk>/", applications.attachment_download, name="attachment_download"),
     path("attachments/<int:pk>/remove/", applications.attachment_remove_view, name="attachment_remove"),
-    path("office/", enterprises.office_home, name="office_home"),
+    path("office/", review.office_home, name="office_home"),
+    path("office/batches/", review.batches, name="batches"),
+    path("office/batches/<int:pk>/report/", review.batch_report, name="batch_report"),
+    path("office/applications/<int:pk>/action/", review.application_action, name="application_action"),
+    path("office/applications/<int:pk>/onsite/", review.onsite_check, name="onsite_check"),
     path("office/registrations/<int:pk>/", enterprises.office_registration, name="office_registration"),
     path("expert/", core.expert_home, name="expert_home"),
     path("api/v1/", api.urls),

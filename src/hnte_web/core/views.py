@@ -37,31 +37,38 @@ def workflow_diagrams(request):
 
 
 def _svg(machine, lang: str) -> str:
-    """A small left-to-right SVG diagram: states as boxes, transitions as labelled arrows."""
+    """A vertical SVG diagram: states as boxes top to bottom in declaration order; forward transitions curve
+    on the right, backward ones on the left, each labelled."""
     from html import escape
 
     states = [s.value for s in machine.states]
-    w, h, gap = 150, 40, 90
-    pos = {s: (20 + i * (w + gap), 60) for i, s in enumerate(states)}
+    w, h, step, left = 190, 34, 58, 260
+    top = {s: 20 + i * step for i, s in enumerate(states)}
     parts = []
-    for k, t in enumerate(machine.transitions):
-        for s in t.sources:
-            (x1, y1), (x2, y2) = pos[s.value], pos[t.target.value]
-            forward = x2 > x1
-            lift = 30 + 18 * k
-            ya = y1 if forward else y1 + h
-            yc = ya - lift if forward else ya + lift
-            sx, ex = x1 + w / 2, x2 + w / 2
-            label = escape(t.label_en if lang == "en" else t.label_zh)
-            parts.append(f'<path d="M{sx},{ya} C{sx},{yc} {ex},{yc} {ex},{ya}" fill="none" stroke="#555" marker-end="url(#arrow)"/>'
-                         f'<text x="{(sx + ex) / 2}" y="{yc + (4 if forward else 12)}" text-anchor="middle" font-size="12">{label}</text>')
+    edges = [(s.value, t.target.value, t) for t in machine.transitions for s in t.sources]
+    for k, (src, dst, t) in enumerate(edges):
+        label = escape(t.label_en if lang == "en" else t.label_zh)
+        y1, y2 = top[src] + h / 2, top[dst] + h / 2
+        if src == dst:
+            x = left + w
+            parts.append(f'<path d="M{x},{y1 - 8} C{x + 40},{y1 - 30} {x + 40},{y1 + 30} {x},{y1 + 8}" fill="none" stroke="#555" '
+                         f'marker-end="url(#arrow)"/><text x="{x + 44}" y="{y1 + 4}" font-size="11">{label}</text>')
+            continue
+        forward = y2 > y1
+        bulge = 30 + 16 * (k % 12)
+        x = left + w if forward else left
+        cx = x + bulge if forward else x - bulge
+        parts.append(f'<path d="M{x},{y1} C{cx},{y1} {cx},{y2} {x},{y2}" fill="none" stroke="{"#1f4e99" if forward else "#a15c00"}" '
+                     f'marker-end="url(#arrow)"/>'
+                     f'<text x="{cx + (4 if forward else -4)}" y="{(y1 + y2) / 2}" font-size="11" '
+                     f'text-anchor="{"start" if forward else "end"}">{label}</text>')
     for s in states:
-        x, y = pos[s]
-        parts.append(f'<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="8" fill="#eef3fb" stroke="#1f4e99"/>'
-                     f'<text x="{x + w / 2}" y="{y + 25}" text-anchor="middle" font-size="13">{escape(machine.state_label(s, lang))}</text>')
-    width = 40 + len(states) * (w + gap)
-    height = 60 + h + 40 + 18 * len(machine.transitions) + 30
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 -20 {width} {height}" role="img">'
+        y = top[s]
+        parts.append(f'<rect x="{left}" y="{y}" width="{w}" height="{h}" rx="8" fill="#eef3fb" stroke="#1f4e99"/>'
+                     f'<text x="{left + w / 2}" y="{y + 22}" text-anchor="middle" font-size="13">{escape(machine.state_label(s, lang))}</text>')
+    width = left * 2 + w + 120
+    height = 40 + len(states) * step
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img">'
             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">'
             '<path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>' + "".join(parts) + "</svg>")
 

@@ -11,7 +11,13 @@ from hnte_web.core.workflow import TransitionRefused
 
 from .forms import RegistrationForm, SignUpForm
 from .models import Enterprise
-from .services import REGISTRATION_FIELDS, enterprise_register, registration_activate, registration_return, registration_update
+from .services import (
+    REGISTRATION_FIELDS,
+    enterprise_register,
+    registration_activate,
+    registration_return,
+    registration_update,
+)
 from .workflow import REGISTRATION
 
 
@@ -51,21 +57,6 @@ def registration_edit(request):
         return redirect("enterprise_home")
     return render(request, "enterprises/registration_edit.html", {"form": form, "enterprise": ent},
                   status=400 if request.method == "POST" else 200)
-
-
-@role_required("office", "admin")
-def office_home(request):
-    user = request.user
-    regs = [e for e in Enterprise.objects.filter(state="registered").order_by("created") if user.covers_region(e.region_code)]
-    apps = Application.objects.select_related("enterprise").filter(current_version__gt=0)
-    if not user.is_lgo:
-        apps = apps.filter(region_code__startswith=user.region_prefix)
-    state = request.GET.get("state", "submitted")
-    if state:
-        apps = apps.filter(state=state)
-    rows = [{"app": a, "state": APPLICATION.state_label(a.state, request.lang)} for a in apps[:200]]
-    return render(request, "office/home.html", {"registrations": regs, "rows": rows, "state": state,
-                                                "notifications": user.notifications.all()[:10]})
 
 
 @role_required("office", "admin")

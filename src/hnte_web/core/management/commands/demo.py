@@ -62,7 +62,7 @@ class Command(BaseCommand):
                                     fields=_enterprise_fields("北京待激活科技有限公司", "91110105MA02XYKW3", "110105", "北京市朝阳区示例街2号"))
         rows = [(u, r) for u, r, _ in STAFF] + [("demo_enterprise", "enterprise (active, with a draft)"),
                                                  ("demo_pending", "enterprise (awaiting activation)")]
-        self.stdout.write("Demo log-ins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
         for username, role in rows:
             self.stdout.write(f"  {username:<16} {role}")
         self.stdout.write(f"  ({Enterprise.objects.count()} enterprises, {Application.objects.count()} applications in the database)")
