@@ -374,6 +374,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_field_suggest_parser(sub, common)
     add_intermediary_parser(sub, common)
 
+    from hnte.procedure.cli import add_calendar_parser
+
+    add_calendar_parser(sub, common)
+
     p = sub.add_parser("articles", help="index: article → code, parameters and tests")
     p.add_argument("citation", nargs="?", help="e.g. measures_2016#art11-5 (prefix allowed)")
     p.add_argument("--tests", help="tests folder to index (default: ./tests when present)")

@@ -3,29 +3,23 @@ revocation triggers (I17), re-application bans (I18)."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
+from calendar import monthrange
 from dataclasses import dataclass
-
-import chinese_calendar
 
 from hnte.core.parameters import ParameterView
 
+from .calendar import CalendarError, WorkingDayCalendar, default_calendar
 
-class CalendarError(ValueError):
-    """The working-day calendar has no data for the date (never guessed, I15)."""
-
-    def __init__(self, day: dt.date):
-        self.day = day
-        super().__init__(f"no State Council holiday data for {day.year}; 工作日历缺少 {day.year} 年的节假日安排数据")
+__all__ = ["CalendarError", "Period", "Validity", "WorkingDayCalendar", "add_months", "annual_report_due", "certificate_validity",
+           "change_report_deadline", "change_report_is_late", "is_working_day", "publicity_period",
+           "reapplication_barred_until", "revocation_proposed"]
 
 
-def is_working_day(day: dt.date) -> bool:
-    """Working day per the State Council holiday and make-up-day (调休) calendar."""
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        raise CalendarError(day) from None
+def is_working_day(day: dt.date, calendar: WorkingDayCalendar | None = None) -> bool:
+    """Working day per the State Council holiday and make-up-day (调休) calendar: ``calendar``, else the
+    built-in years with those installed by ``hnte calendar load``. A year without data raises CalendarError."""
+    return (calendar or default_calendar()).is_working_day(day)
 
 
 @dataclass(frozen=True)
@@ -35,28 +29,50 @@ class Period:
     working_days: int
 
 
-def publicity_period(published_on: dt.date, working_days: int | None = None) -> Period:
+def publicity_period(published_on: dt.date, working_days: int | None = None,
+                     calendar: WorkingDayCalendar | None = None) -> Period:
     """I15: day 1 is the publication day if it is a working day, else the next working day; the period
-    ends at the end of the N-th working day (N = 10 under 2016 rules, 15 under 2008, by date)."""
+    ends at the end of the N-th working day (N = 10 under 2016 rules, 15 under 2008, by date).
+
+    Every day up to the last one must be in the calendar's data, else :class:`CalendarError` (never a guess)."""
     if working_days is None:
         working_days = int(ParameterView(published_on).ref("procedure.publicity_working_days").value)
+    calendar = calendar or default_calendar()
     day = published_on
-    while not is_working_day(day):
+    while not calendar.is_working_day(day):
         day += dt.timedelta(days=1)
     first = day
     counted = 1
     while counted < working_days:
         day += dt.timedelta(days=1)
-        if is_working_day(day):
+        if calendar.is_working_day(day):
             counted += 1
     return Period(first, day, working_days)
+
+
+@dataclass(frozen=True)
+class Validity:
+    first_day: dt.date
+    last_day: dt.date  # valid until the end of this day
+    years: int
+
+
+def certificate_validity(issued_on: dt.date) -> Validity:
+    """Measures 2016 Art. 9 (2008 Art. 12): "自颁发证书之日起有效期为三年" — the issue day counts, so the status runs
+    until the day before the same date three years later (from 29 February: to 28 February, the day before the
+    anniversary that falls on 1 March)."""
+    years = int(ParameterView(issued_on).ref("procedure.certificate_validity_years").value)
+    year = issued_on.year + years
+    anniversary = (dt.date(year, issued_on.month, issued_on.day) if issued_on.day <= monthrange(year, issued_on.month)[1]
+                   else dt.date(year, issued_on.month + 1, 1))
+    return Validity(issued_on, anniversary - dt.timedelta(days=1), years)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day of the month ``months`` later, clamped to the month's end (I16)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return dt.date(year, month, min(day.day, monthrange(year, month)[1]))
 
 
 def change_report_deadline(event_on: dt.date) -> dt.date:
