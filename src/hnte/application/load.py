@@ -39,6 +39,7 @@ _CUSTOM = {
     "money_places": ("金额最多保留两位小数（单位：元）", "expected at most 2 decimal places (yuan)"),
     "headcount_type": ("应为人数（数字）", "expected a number of persons"),
     "headcount_negative": ("人数不能为负数", "expected a non-negative number of persons"),
+    "number_too_large": ("数值过大（应小于 10^16）", "value too large (expected less than 10^16)"),
 }
 
 

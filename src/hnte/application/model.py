@@ -18,6 +18,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+_LIMIT = Decimal(10) ** 16  # as the batch table: larger figures are typing errors and would overflow exact arithmetic
+
 
 def _number(value: object, *, allow_negative: bool) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
@@ -25,6 +27,8 @@ def _number(value: object, *, allow_negative: bool) -> Decimal:
     number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     if not number.is_finite():
         raise ValueError("money_type")
+    if abs(number) >= _LIMIT:
+        raise ValueError("number_too_large")
     if not allow_negative and number < 0:
         raise ValueError("money_negative")
     if number != number.quantize(Decimal("0.01")):
@@ -46,12 +50,15 @@ def _headcount(value: object) -> Decimal:
     number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     if not number.is_finite() or number < 0:
         raise ValueError("headcount_negative")
+    if number >= _LIMIT:
+        raise ValueError("number_too_large")
     return number
 
 
-_MONEY_SCHEMA = {"type": "number", "minimum": 0, "multipleOf": 0.01, "description": "元 (yuan), ≤ 2 decimals"}
-_SIGNED_MONEY_SCHEMA = {"type": "number", "multipleOf": 0.01, "description": "元 (yuan), may be negative"}
-_HEADCOUNT_SCHEMA = {"type": "number", "minimum": 0, "description": "persons"}
+_MONEY_SCHEMA = {"type": "number", "minimum": 0, "exclusiveMaximum": 1e16, "multipleOf": 0.01, "description": "元 (yuan), ≤ 2 decimals"}
+_SIGNED_MONEY_SCHEMA = {"type": "number", "exclusiveMinimum": -1e16, "exclusiveMaximum": 1e16, "multipleOf": 0.01,
+                        "description": "元 (yuan), may be negative"}
+_HEADCOUNT_SCHEMA = {"type": "number", "minimum": 0, "exclusiveMaximum": 1e16, "description": "persons"}
 
 Money = Annotated[Decimal, BeforeValidator(_money), Field(json_schema_extra=_MONEY_SCHEMA)]
 SignedMoney = Annotated[Decimal, BeforeValidator(_signed_money), Field(json_schema_extra=_SIGNED_MONEY_SCHEMA)]

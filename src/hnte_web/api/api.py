@@ -87,7 +87,8 @@ def _auth_error(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
-    return api.create_response(request, {"error": "http_error", "message": str(exc), "issues": []}, status=exc.status_code)
+    code = getattr(exc, "code", "http_error")
+    return api.create_response(request, {"error": code, "message": str(exc), "issues": []}, status=exc.status_code)
 
 
 def _err(status: int, code: str, zh: str, en: str, request) -> HttpError:
@@ -180,12 +181,12 @@ class WhenQuery(Schema):
 def _select(request, q: WhenQuery):
     when = q.as_of or dt.date.today()
     if q.programme not in programmes():
-        raise InputError("programme", [InputIssue("programme", f"未知的认定项目：{q.programme}；可选 {', '.join(programmes())}",
-                                                   f"unknown programme {q.programme}; choose one of {', '.join(programmes())}")])
+        raise InputError("<api>", [InputIssue("programme", f"未知的认定项目：{q.programme}；可选 {', '.join(programmes())}",
+                                              f"unknown programme {q.programme}; choose one of {', '.join(programmes())}")])
     try:
         law, prog = select(q.programme, when)
-    except LawVersionError as e:
-        raise e.as_input_error("as_of") from None
+    except LawVersionError as e:  # the date asked about is the query's as_of, not an application date
+        raise InputError("<api>", [InputIssue("as_of", e.message_zh, e.message_en)]) from None
     return when, law, prog
 
 

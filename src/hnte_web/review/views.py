@@ -27,7 +27,9 @@ PAGE_SIZE = 50
 
 
 def _region_scope(user, qs):
-    return qs if user.is_lgo else qs.filter(region_code__startswith=user.region_prefix)
+    if user.is_lgo:
+        return qs
+    return qs.filter(region_code__startswith=user.region_prefix) if user.region_prefix else qs.none()  # no region: nothing
 
 
 def _batches_for(user):
