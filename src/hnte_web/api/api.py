@@ -155,7 +155,8 @@ def list_applications(request):
     return [_out(a, _lang(request)) for a in Application.objects.filter(enterprise_id=user.enterprise_id)]
 
 
-@api.get("/applications/{pk}", response={200: dict, 401: ErrorOut, 404: ErrorOut}, auth=TokenAuth(), tags=["applications"])
+@api.get("/applications/{pk}", response={200: dict, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=TokenAuth(),
+         tags=["applications"])
 def get_application(request, pk: int):
     """One application: status, versions, the current data and the live assessment."""
     app = _own(request, pk)
