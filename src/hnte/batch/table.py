@@ -17,6 +17,7 @@ Python, so every error names the exact cell.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import difflib
@@ -25,7 +26,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -195,8 +196,14 @@ class _Raw:
 
     def collect(self, query: pl.LazyFrame) -> pl.DataFrame:
         """Run a query on the file; a file the reader rejects becomes an InputError."""
-        try:
+        with self.reading():
             return query.collect()
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """Errors of the reader as InputError (``_NotUtf8`` for a CSV file that is not UTF-8)."""
+        try:
+            yield
         except pl.exceptions.NoDataError:
             raise _fail(self.source, "文件为空，第 1 行应为列名", "the file is empty; row 1 must hold the headers") from None
         except pl.exceptions.ComputeError as e:
@@ -647,38 +654,74 @@ def _mask_cells(frame: pl.DataFrame, masks: list[tuple[str, str, str, Any]]) -> 
     return cells
 
 
-def _parse(raw: _Raw) -> TableRead:
+def _start(raw: _Raw) -> tuple[list[tuple[int, str, str]], pl.LazyFrame]:
+    """The file's columns [(position, canonical name, header)] and its data rows (the template's unit row skipped)."""
     present = _resolve_headers(raw)
-    headers = {name: header for _, name, header in present}
-    key = {name: f"c{pos}" for pos, name, _ in present}
+    id_col = next(f"c{pos}" for pos, name, _ in present if name == "id")
     lf = raw.lf
-
     # the template's unit row: the first data row (file row 2) whose id reads 单位 / unit
-    first = raw.collect(lf.select(pl.col(key["id"]), "__row").head(1))
+    first = raw.collect(lf.select(pl.col(id_col), "__row").head(1))
     if first.height and first.item(0, "__row") == 2:
-        first_id = first.item(0, key["id"])
+        first_id = first.item(0, id_col)
         if first_id is not None and str(first_id).strip().casefold() in UNIT_ROW_MARKERS:
             lf = lf.slice(1)
+    return present, lf
 
-    # one vectorised pass over the file: typed values by the fast path, the cells it leaves to the
-    # slow path, and every check on the values it took; blank rows
-    blank_expr = pl.all_horizontal([
+
+def _blank(raw: _Raw) -> pl.Expr:
+    """A row whose every cell is empty (skipped, keeping its number)."""
+    return pl.all_horizontal([
         (pl.col(c).is_null() | (pl.col(c).str.len_bytes() == 0)) if t == pl.String else pl.col(c).is_null()
         for c, t in raw.schema.items()])
+
+
+@dataclass
+class _ColumnPlan:
+    name: str  # canonical column
+    value: pl.Expr  # the typed value by the fast path
+    checks: list[tuple[str, Any, pl.Expr]]  # (error code, extra, mask) on the values the fast path took
+    slow: pl.Expr | None  # the cells left to the slow path
+
+
+def _column_plans(raw: _Raw, present: list[tuple[int, str, str]], blank: pl.Expr) -> list[_ColumnPlan]:
+    plans = []
+    for pos, name, _ in present:
+        k = f"c{pos}"
+        value, native_errors, slow = _plan(BY_NAME[name].kind, pl.col(k), raw.schema[k])
+        value = value.cast(SCHEMA[name])
+        found = [(code, None, mask) for code, mask in native_errors] + _checks(name, value, blank)
+        plans.append(_ColumnPlan(name, value, found, slow))
+    return plans
+
+
+@dataclass
+class _Parsed:
+    """Rows parsed and checked, before the check across rows (repeated ids)."""
+
+    rows: pl.Series  # file row numbers
+    blank: pl.Series  # blank rows (skipped)
+    values: dict[str, pl.Series]  # typed values of every row, good and bad
+    cells: list[_Cell]  # bad cells
+    raw_at: dict[str, dict[int, Any]]  # the raw cells fetched for the slow path and the errors
+
+
+def _parse_rows(raw: _Raw, present: list[tuple[int, str, str]], lf: pl.LazyFrame) -> _Parsed:
+    """One vectorised pass over the rows of ``lf``: typed values by the fast path, the cells it leaves to the
+    slow path, and every check on the values it took; then the slow path, cell by cell."""
+    key = {name: f"c{pos}" for pos, name, _ in present}
+    blank_expr = _blank(raw)
     exprs: list[pl.Expr] = [pl.col("__row"), blank_expr.alias("__blank")]
     masks: list[tuple[str, str, str, Any]] = []
     slow_cols: list[str] = []
-    for name, k in key.items():
-        value, native_errors, slow = _plan(BY_NAME[name].kind, pl.col(k), raw.schema[k])
-        value = value.cast(SCHEMA[name])
-        exprs.append(value.alias(name))
-        taken = ~slow.fill_null(False) if slow is not None else pl.lit(True)
-        found = [(code, None, mask) for code, mask in native_errors] + _checks(name, value, blank_expr)
-        for j, (code, extra, mask) in enumerate(found):
+    for plan in _column_plans(raw, present, blank_expr):
+        name = plan.name
+        exprs.append(plan.value.alias(name))
+        taken = ~plan.slow.fill_null(False) if plan.slow is not None else pl.lit(True)
+        for j, (code, extra, mask) in enumerate(plan.checks):
             exprs.append((mask.fill_null(False) & taken).alias(f"__e{j}_{name}"))
             masks.append((f"__e{j}_{name}", name, code, extra))
-        if slow is not None:
-            exprs.append(slow.fill_null(False).alias(f"__slow_{name}"))
+        if plan.slow is not None:
+            exprs.append(plan.slow.fill_null(False).alias(f"__slow_{name}"))
             slow_cols.append(name)
     stage = raw.collect(lf.select(exprs))
     rows, blank = stage.get_column("__row"), stage.get_column("__blank")
@@ -699,47 +742,60 @@ def _parse(raw: _Raw) -> TableRead:
         raw_at = {name: dict(zip(index, fetched.get_column(name).to_list(), strict=True)) for name in needed}
     for name, idx in slow_at.items():
         values[name] = _apply_slow(name, values[name], idx, [raw_at[name][i] for i in idx], blank, cells)
+    return _Parsed(rows, blank, values, cells, raw_at)
 
-    # repeated ids: every occurrence after the first
-    ids = values["id"]
+
+def _repeated(ids: pl.Series, rows: pl.Series) -> list[tuple[int, int]]:
+    """Every occurrence of an id after its first: [(position, row of the first occurrence)]."""
     dup = (ids.is_not_null() & ~ids.is_first_distinct()).fill_null(False)
-    first_row: dict[str, int] = {}
-    if dup.any():
-        first = ids.is_first_distinct() & ids.is_not_null()
-        first_row = dict(zip(ids.filter(first).to_list(), rows.filter(first).to_list(), strict=True))
-        cells.extend(_Cell(i, "id", "duplicate", first_row[ids[i]]) for i in dup.arg_true().to_list())
+    if not dup.any():
+        return []
+    first = ids.is_first_distinct() & ids.is_not_null()
+    first_row = dict(zip(ids.filter(first).to_list(), rows.filter(first).to_list(), strict=True))
+    at = dup.arg_true()
+    return list(zip(at.to_list(), [first_row[i] for i in ids.gather(at).to_list()], strict=True))
 
-    # errors in file order; a row with any error is left out, as are blank rows
+
+def _repeat_message(value: str, first_row: int) -> tuple[str, str]:
+    return _message("duplicate", BY_NAME["id"], value, first_row)
+
+
+def _assemble(source: str, present: list[tuple[int, str, str]], parsed: _Parsed, repeated: list[tuple[int, int]]) -> TableRead:
+    """The TableRead of parsed rows: errors in file order; a row with any error is left out, as are blank rows."""
+    headers = {name: header for _, name, header in present}
+    values, raw_at, rows, blank = parsed.values, parsed.raw_at, parsed.rows, parsed.blank
+    ids = values["id"]
     order = {name: pos for pos, name, _ in present}
+    cells = parsed.cells + [_Cell(i, "id", "duplicate", first) for i, first in repeated]
     cells.sort(key=lambda cell: (cell.pos, order[cell.name]))
-    drop = blank.to_numpy().copy()
     errors: list[RowError] = []
-    row_list = rows.to_list() if cells else []
-    for cell in cells:
-        drop[cell.pos] = True
+    row_at = rows.gather([cell.pos for cell in cells]).to_list() if cells else []
+    for cell, row in zip(cells, row_at, strict=True):
         written = raw_at.get(cell.name, {}).get(cell.pos, values[cell.name][cell.pos])
         text = "" if written is None else written if isinstance(written, str) else _cell_text(written) or ""
         zh, en = _message(cell.code, BY_NAME[cell.name], ids[cell.pos] if cell.code == "duplicate" else text, cell.extra)
-        errors.append(RowError(row_list[cell.pos], headers[cell.name], text, zh, en))
+        errors.append(RowError(row, headers[cell.name], text, zh, en))
 
     n = rows.len()
-    typed = pl.DataFrame([values[c.name] if c.name in values else pl.Series(c.name, [None] * n, dtype=SCHEMA[c.name])
+    typed = pl.DataFrame([values[c.name] if c.name in values else pl.repeat(None, n, dtype=SCHEMA[c.name], eager=True).alias(c.name)
                           for c in COLUMNS], schema=SCHEMA)
+    drop = blank
+    if cells:
+        drop = blank.clone().scatter(sorted({cell.pos for cell in cells}), True)
     if drop.any():
-        keep = pl.Series(~drop)
-        typed, rows = typed.filter(keep), rows.filter(keep)
-    return TableRead(source=raw.source, frame=typed, source_rows=rows.alias("row"), errors=errors,
+        typed, rows = typed.filter(~drop), rows.filter(~drop)
+    return TableRead(source=source, frame=typed, source_rows=rows.alias("row"), errors=errors,
                      columns=[name for _, name, _ in present], headers=headers, rows_read=n - int(blank.sum()))
 
 
-def read_table(path: str | Path) -> TableRead:
-    """Read a batch table (.csv UTF-8 or GB18030, .xlsx first sheet, .parquet) into a typed frame.
+def _parse(raw: _Raw) -> TableRead:
+    present, lf = _start(raw)
+    parsed = _parse_rows(raw, present, lf)
+    return _assemble(raw.source, present, parsed, _repeated(parsed.values["id"], parsed.rows))
 
-    Row numbers (``source_rows``, ``RowError.row``) are spreadsheet rows: the header is row 1, the first
-    data row row 2 (a CSV row is one CSV record; Parquet records count the same way). Unknown, duplicated
-    or missing required headers raise :class:`InputError` (exit code 2); a bad cell makes a
-    :class:`RowError` and leaves its row out of the frame.
-    """
+
+def _open(path: str | Path, *, gb18030: bool = False) -> _Raw:
+    """A table file opened (headers read, nothing else): the checks of :func:`read_table`, then the reader."""
     p = Path(path)
     source = str(path)
     suffix = p.suffix.lower()
@@ -754,17 +810,117 @@ def read_table(path: str | Path) -> TableRead:
     if not p.exists():
         raise _fail(source, "文件不存在", "file not found")
     if suffix == ".xlsx":
-        return _parse(_read_xlsx(p, source))
+        return _read_xlsx(p, source)
     if suffix == ".parquet":
-        return _parse(_read_parquet(p, source))
+        return _read_parquet(p, source)
+    if not gb18030:
+        return _read_csv(p, source)
     try:
-        return _parse(_read_csv(p, source))
+        text = p.read_bytes().decode("gb18030")
+    except UnicodeDecodeError:
+        raise _fail(source, "文件既不是 UTF-8 也不是 GB18030 编码", "the file is neither UTF-8 nor GB18030 encoded") from None
+    return _read_csv(text.encode("utf-8"), source)
+
+
+def read_table(path: str | Path) -> TableRead:
+    """Read a batch table (.csv UTF-8 or GB18030, .xlsx first sheet, .parquet) into a typed frame.
+
+    Row numbers (``source_rows``, ``RowError.row``) are spreadsheet rows: the header is row 1, the first
+    data row row 2 (a CSV row is one CSV record; Parquet records count the same way). Unknown, duplicated
+    or missing required headers raise :class:`InputError` (exit code 2); a bad cell makes a
+    :class:`RowError` and leaves its row out of the frame.
+    """
+    try:
+        return _parse(_open(path))
     except _NotUtf8:
-        try:
-            text = p.read_bytes().decode("gb18030")
-        except UnicodeDecodeError:
-            raise _fail(source, "文件既不是 UTF-8 也不是 GB18030 编码", "the file is neither UTF-8 nor GB18030 encoded") from None
-        return _parse(_read_csv(text.encode("utf-8"), source))
+        return _parse(_open(path, gb18030=True))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Scanning: the fast path of read_table as one lazy frame, for a plan that reads, checks and assesses
+# in one pass (hnte batch); the few rows the fast path cannot vouch for are read the exact way after
+
+
+@dataclass
+class TableScan:
+    """A table file planned, not read.
+
+    ``typed`` is a lazy frame of ``_row`` (the file row number), every schema column typed as
+    :func:`read_table` types it, and ``_suspect``: true for a row the fast path cannot vouch for (a blank
+    row, a cell left to the slow path, a cell failing a check). A row that is not suspect is exactly the
+    row :func:`read_table` gives, unless its id repeats an earlier one (a check across rows: see
+    :meth:`finish`).
+    """
+
+    source: str
+    columns: list[str]  # canonical names of the file's columns, in file order
+    headers: dict[str, str]  # canonical name → header as written
+    typed: pl.LazyFrame
+    _raw: _Raw
+    _present: list[tuple[int, str, str]]
+    _lf: pl.LazyFrame
+
+    def batches(self, query: pl.LazyFrame, **options: Any) -> Iterator[pl.DataFrame]:
+        """Run a query on ``typed`` in the streaming engine, batch by batch; a file the reader rejects
+        becomes an InputError (``_NotUtf8`` for a CSV file that is not UTF-8: scan it again as GB18030)."""
+        with self._raw.reading():
+            yield from query.collect_batches(**options)
+
+    def finish(self, rows: pl.Series, ids: pl.Series, suspects: pl.Series) -> tuple[TableRead, list[tuple[int, RowError]]]:
+        """Read the ``suspects`` (file row numbers) the exact way, and check ids across the whole file.
+
+        ``rows`` and ``ids`` (in file order) are those of the rows that are not suspect. Returns the suspect rows
+        as :func:`read_table` reads them (their errors, repeated ids included) and, for the rows that are not
+        suspect, the errors of those whose id repeats an earlier one: [(position in ``rows``, error)].
+        """
+        if suspects.len():
+            parsed = _parse_rows(self._raw, self._present, self._lf.filter(pl.col("__row").is_in(suspects.implode())))
+        else:
+            parsed = _Parsed(pl.Series("__row", [], dtype=pl.Int64), pl.Series("__blank", [], dtype=pl.Boolean),
+                             {"id": pl.Series("id", [], dtype=pl.String)}, [], {})
+        main = rows.len()
+        if parsed.rows.len():  # every id in file order: (row, id, position in ``rows`` or −1 − position in ``parsed``)
+            both = pl.DataFrame({"row": pl.concat([rows, parsed.rows]), "id": pl.concat([ids, parsed.values["id"]]),
+                                 "at": pl.concat([pl.int_range(0, main, dtype=pl.Int64, eager=True),
+                                                  -1 - pl.int_range(0, parsed.rows.len(), dtype=pl.Int64, eager=True)])}).sort("row")
+            all_rows, all_ids, at = both.get_column("row"), both.get_column("id"), both.get_column("at")
+        else:
+            all_rows, all_ids, at = rows, ids, None
+        repeated = _repeated(all_ids, all_rows)
+        in_main: list[tuple[int, RowError]] = []
+        in_parsed: list[tuple[int, int]] = []
+        if repeated:
+            where = at.gather([i for i, _ in repeated]).to_list() if at is not None else [i for i, _ in repeated]
+            header = self.headers["id"]
+            for (i, first), w in zip(repeated, where, strict=True):
+                if w >= 0:
+                    value = all_ids[i]
+                    zh, en = _repeat_message(value, first)
+                    in_main.append((w, RowError(all_rows[i], header, value, zh, en)))
+                else:
+                    in_parsed.append((-1 - w, first))
+        return _assemble(self.source, self._present, parsed, in_parsed), in_main
+
+
+def scan_table(path: str | Path, *, gb18030: bool = False) -> TableScan:
+    """Plan the reading of a table file (see :class:`TableScan`); headers are checked now, as by :func:`read_table`."""
+    raw = _open(path, gb18030=gb18030)
+    present, lf = _start(raw)
+    blank = _blank(raw)
+    flags = [blank]
+    exprs = [pl.col("__row").alias("_row")]
+    plans = {plan.name: plan for plan in _column_plans(raw, present, blank)}
+    for col in COLUMNS:
+        plan = plans.get(col.name)
+        if plan is None:
+            exprs.append(pl.lit(None, dtype=SCHEMA[col.name]).alias(col.name))
+            continue
+        exprs.append(plan.value.alias(col.name))
+        flags += [mask for _, _, mask in plan.checks]  # on every cell, taken or not: a superset is safe
+        if plan.slow is not None:
+            flags.append(plan.slow)
+    typed = lf.select(*exprs, pl.any_horizontal(flags).fill_null(False).alias("_suspect"))
+    return TableScan(raw.source, [name for _, name, _ in present], {name: header for _, name, header in present}, typed, raw, present, lf)
 
 
 def read_application_folder(path: str | Path) -> list[tuple[str, Application | InputError]]:
