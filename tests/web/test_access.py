@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -71,7 +71,6 @@ class Entry:
     mutates: bool | tuple[str, ...] = False
     op: str | None = None  # the API operation ("GET /api/v1/...") this entry exercises
     note: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def _signup(w) -> dict:
