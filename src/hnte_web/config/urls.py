@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from hnte_web.accounts import views as accounts
 from hnte_web.api.api import api
@@ -38,6 +38,6 @@ urlpatterns = [
     path("office/applications/<int:pk>/action/", review.application_action, name="application_action"),
     path("office/applications/<int:pk>/onsite/", review.onsite_check, name="onsite_check"),
     path("office/registrations/<int:pk>/", enterprises.office_registration, name="office_registration"),
-    path("expert/", core.expert_home, name="expert_home"),
+    path("", include("hnte_web.experts.urls")),  # /expert/… and the office's expert pool and panel pages
     path("api/v1/", api.urls),
 ]

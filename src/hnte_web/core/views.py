@@ -19,13 +19,6 @@ def home(request):
     return redirect("expert_home")
 
 
-@login_required
-def expert_home(request):
-    if not request.user.is_expert:
-        return redirect("home")
-    return render(request, "experts/home.html", {"assignments": []})
-
-
 def workflow_diagrams(request):
     """The declared state machines, drawn from their declarations."""
     machines = []
