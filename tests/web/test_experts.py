@@ -871,3 +871,21 @@ def test_the_office_draws_from_the_panel_page_with_the_numbers_shown(accepted):
     sz.force_login(w.office_sz)
     assert sz.get(reverse("office_panel", args=[w.app_a.pk])).status_code == 404
     assert sz.get(reverse("office_panel_record", args=[w.app_a.pk])).status_code == 404
+
+
+def test_the_remind_command_runs_the_experts_reminders(accepted):
+    from django.core.management import call_command
+
+    w = accepted
+    add_pool(w.office_bj)
+    draw(w, due_date=dt.date(2030, 3, 10))
+    out = io.StringIO()
+    call_command("remind", "--today", "2030-03-11", stdout=out)
+    assert "专家评价表提醒 5 条" in out.getvalue()
+    out = io.StringIO()
+    call_command("remind", "--today", "2030-03-11", stdout=out)
+    assert "专家评价表提醒 0 条" in out.getvalue()
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("remind", "--today", "11/03/2030")
