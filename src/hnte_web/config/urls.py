@@ -39,5 +39,7 @@ urlpatterns = [
     path("office/applications/<int:pk>/onsite/", review.onsite_check, name="onsite_check"),
     path("office/registrations/<int:pk>/", enterprises.office_registration, name="office_registration"),
     path("", include("hnte_web.experts.urls")),  # /expert/… and the office's expert pool and panel pages
+    path("", include("hnte_web.publicity.urls")),  # /publicity/… (public lists, objections), the offices' objections and calendar
+    path("", include("hnte_web.certificates.urls")),  # /certificates/… (results, issue, PDF, public verification)
     path("api/v1/", api.urls),
 ]
