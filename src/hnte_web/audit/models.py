@@ -1,11 +1,27 @@
 """The audit log: one row per state change — who, when, from → to, why — chained by SHA-256 so that an
 altered or deleted row is detected (:func:`hnte_web.audit.services.audit_verify`). The application never
-updates or deletes a row (``save`` refuses an update, ``delete`` refuses)."""
+updates or deletes a row: ``save`` refuses an update, ``delete`` refuses, and so do the queryset's bulk
+``update``/``delete``/``bulk_update`` (only :func:`hnte_web.audit.services.audit_record` writes a row;
+``tests/web/test_security.py`` checks that no other code does)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("audit events are append-only")
+
+    def delete(self):
+        raise PermissionError("audit events are append-only")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise PermissionError("audit events are append-only")
+
+    def update_or_create(self, *args, **kwargs):
+        raise PermissionError("audit events are append-only")
 
 
 class AuditEvent(models.Model):
@@ -21,6 +37,8 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]

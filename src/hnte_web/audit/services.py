@@ -58,5 +58,7 @@ def audit_verify() -> list[int]:
 
 
 def notify_on_commit(user, message_zh: str, message_en: str, link: str = "") -> None:
-    """Queue a notification; it is written only if the surrounding transaction commits."""
-    transaction.on_commit(lambda: Notification.objects.create(user=user, message_zh=message_zh, message_en=message_en, link=link))
+    """Write a notification inside the caller's transaction: it becomes visible exactly when the change it
+    announces commits, and vanishes with it on a rollback. (Written by an on-commit callback instead, a crash
+    between the commit and the callback would lose it: tests/web/test_faults.py kills the server there.)"""
+    Notification.objects.create(user=user, message_zh=message_zh, message_en=message_en, link=link)

@@ -50,9 +50,11 @@ INSTALLED_APPS = [
     "hnte_web.experts",
     "hnte_web.publicity",
     "hnte_web.certificates",
+    "hnte_web.supervision",
 ]
 
 MIDDLEWARE = [
+    "hnte_web.core.middleware.DatabaseUnavailableMiddleware",  # first: a database outage is a clear 503, never a traceback
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -92,8 +94,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # BEGIN IMMEDIATE: a transaction takes the write lock first, so concurrent decisions serialise and the
     # loser re-reads the new state (SQLite has no SELECT ... FOR UPDATE).
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20,
-                                       "transaction_mode": "IMMEDIATE"}
+    # HNTE_SQLITE_TIMEOUT: seconds a writer waits for the lock before the request fails (a clear 503).
+    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                                       "timeout": float(os.environ.get("HNTE_SQLITE_TIMEOUT", 20)), "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -142,6 +145,7 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 if HTTPS:
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True  # the system's own host name(s) only; "preload" is the operator's decision
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 EMAIL_BACKEND = os.environ.get("HNTE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -1,6 +1,7 @@
 """Declared state machines: states as an enum, each transition declared once with its guard (returning the
 reason it is refused, or None), its permission and its label. :meth:`StateMachine.perform` is the only way a
-state changes: atomically, with one audit event (who, when, from → to, why) and notifications after commit.
+state changes: atomically, with one audit event (who, when, from → to, why) and its notifications, all in one
+transaction (a crash leaves all of it or none of it).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any
 from django.db import transaction
 
 from hnte_web.audit.services import audit_record
+
+from .faults import pause_before_commit
 
 
 class TransitionRefused(Exception):
@@ -95,6 +98,7 @@ class StateMachine:
                          to_state=t.target.value, reason=reason, data=data)
             if notify:
                 notify(locked)
+            pause_before_commit(f"{self.name}.{name}")  # test-only fault injection (core/faults.py); no-op unless set
         for f in locked._meta.concrete_fields:  # refresh the caller's instance
             setattr(obj, f.attname, getattr(locked, f.attname))
         return result
