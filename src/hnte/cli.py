@@ -245,14 +245,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if source.is_dir():
         results, errors = assess_folder(source, as_of=as_of, programme=args.programme)
     else:
-        from hnte.batch.run import run_batch
+        from hnte.batch.run import assess_table
 
-        frame, rows, errors = _read_population(str(source))
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      disable=frame.height < 50_000 or not sys.stderr.isatty(), transient=True) as bar:
-            task = bar.add_task("评估中" if lang == "zh" else "assessing", total=frame.height)
-            batch = run_batch(frame, as_of=as_of, programme=args.programme, rows=rows, progress=lambda n: bar.advance(task, n))
-        results, errors = batch.results, sorted(errors + batch.errors, key=lambda e: e.row)
+                      disable=not sys.stderr.isatty(), transient=True) as bar:  # read and assessed in one streamed pass
+            task = bar.add_task("评估中" if lang == "zh" else "assessing", total=None, visible=False)
+            batch = assess_table(source, as_of=as_of, programme=args.programme,
+                                 progress=lambda done, total: bar.update(task, completed=done, total=total, visible=total >= 50_000))
+        results, errors = batch.results, batch.errors
     from hnte.batch.run import BatchResult, render_summary
 
     output = results.rename({"_row": "row"}) if "_row" in results.columns else results

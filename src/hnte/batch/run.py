@@ -8,23 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 import polars as pl
 
 from hnte.batch.columns import COLUMNS, RANGES, SCALE
-from hnte.batch.table import RowError
+from hnte.batch.table import RowError, TableScan, _NotUtf8, scan_table
 from hnte.batch.vector import Evaluator, Group
 from hnte.core.errors import LawVersionError
 from hnte.core.parameters import load_all
-from hnte.core.registry import law_versions, programmes, select
+from hnte.core.registry import LawVersion, Programme, law_versions, programmes, select
 
 INDICATOR_COLUMNS = ("registration_days", "rd_ratio", "rd_ratio_min", "rd_domestic_share", "staff_science_tech_ratio",
                      "staff_college_ratio", "staff_rd_staff_ratio", "high_tech_ratio", "main_products_share", "ip_usable",
                      "conversions_average", "growth_net_assets", "growth_total_assets", "growth_sales")
-CHUNK = 1_000_000
 ENGINE = "streaming"  # morsel-driven: measured faster than the in-memory engine on 1M rows
 STATUS = pl.Enum(["pass", "fail", "unknown"])  # categorical columns: cheap to build and to write
 VERDICT = pl.Enum(["eligible", "not_eligible", "undetermined"])
@@ -81,9 +81,13 @@ def warm_up() -> threading.Thread:
     return thread
 
 
-def validate(df: pl.LazyFrame, ev: Evaluator) -> tuple[pl.LazyFrame, list[tuple[str, str, str]]]:
-    """The cross-field rules of the application file, vectorised: adds ``_error_check``, the index of the first
-    rule a row breaks (null when none), and returns the rules' (column, message zh, message en)."""
+def validate(df: pl.LazyFrame, ev: Evaluator, *, first: list[tuple[pl.Expr, int]] | None = None, offset: int = 0,
+             trusted: bool = False) -> tuple[pl.LazyFrame, list[tuple[str, str, str]]]:
+    """The cross-field rules of the application file, vectorised: adds ``_error_check``, ``offset`` + the index of
+    the first rule a row breaks (null when none), and returns the rules' (column, message zh, message en).
+
+    ``first``: (condition, code) checked before the rules. ``trusted``: the rows come from the table reader's
+    fast path, which has checked the patterns and ranges already (those rules are left out)."""
     p = ev.p
     checks: list[tuple[pl.Expr, str, str, str]] = []
     c = pl.col
@@ -97,10 +101,11 @@ def validate(df: pl.LazyFrame, ev: Evaluator) -> tuple[pl.LazyFrame, list[tuple[
                        "经营月数所属年度没有数据", "operating months given for a year without figures"))
     checks.append((c("non_taxable_income") > c("total_income"), "non_taxable_income", "不征税收入大于收入总额", "non-taxable income exceeds total income"))
     checks.append((c("incident_date") > c("application_date"), "incident_date", "事故日期晚于申请日期", "incident date after the application date"))
-    checks.append((c("credit_code").is_not_null() & ~c("credit_code").str.contains(r"^[0-9A-HJ-NPQRTUWXY]{18}$"), "credit_code",
-                   "统一社会信用代码格式不正确", "malformed unified social credit code"))
-    checks.append((c("region_code").is_not_null() & ~c("region_code").str.contains(r"^[0-9]{6}$"), "region_code",
-                   "行政区划代码应为6位数字", "region code must be 6 digits"))
+    if not trusted:
+        checks.append((c("credit_code").is_not_null() & ~c("credit_code").str.contains(r"^[0-9A-HJ-NPQRTUWXY]{18}$"), "credit_code",
+                       "统一社会信用代码格式不正确", "malformed unified social credit code"))
+        checks.append((c("region_code").is_not_null() & ~c("region_code").str.contains(r"^[0-9]{6}$"), "region_code",
+                       "行政区划代码应为6位数字", "region code must be 6 digits"))
     from hnte.registries import catalogue
 
     cat, _ = catalogue.in_force(p)  # the single engine's Catalogue.check, vectorised
@@ -116,7 +121,7 @@ def validate(df: pl.LazyFrame, ev: Evaluator) -> tuple[pl.LazyFrame, list[tuple[
             checks.append((c(f"assess_rd_{key}") > int(top_points), f"assess_rd_{key}", f"应为 0 到 {top_points} 的整数",
                            f"expected an integer from 0 to {top_points}"))
     checks.append((c("assess_rd_2008_met") > 5, "assess_rd_2008_met", "应为 0 到 5", "expected 0 to 5"))
-    for column in COLUMNS:  # ranges of the typed table (the readers check them too; frames may come from elsewhere)
+    for column in () if trusted else COLUMNS:  # ranges of the typed table (the readers check them too; frames may come from elsewhere)
         low, high = RANGES.get(column.kind, (None, None))
         if low is not None:
             checks.append((c(column.name) < low * SCALE.get(column.kind, 1), column.name, f"不能小于 {low}", f"must not be below {low}"))
@@ -124,7 +129,9 @@ def validate(df: pl.LazyFrame, ev: Evaluator) -> tuple[pl.LazyFrame, list[tuple[
             checks.append((c(column.name) > high, column.name, f"不能大于 {high}", f"must not exceed {high}"))
     index = pl.lit(None, dtype=pl.Int32)
     for i in reversed(range(len(checks))):
-        index = pl.when(checks[i][0].fill_null(False)).then(pl.lit(i, dtype=pl.Int32)).otherwise(index)
+        index = pl.when(checks[i][0].fill_null(False)).then(pl.lit(offset + i, dtype=pl.Int32)).otherwise(index)
+    for cond, code in reversed(first or []):
+        index = pl.when(cond.fill_null(False)).then(pl.lit(code, dtype=pl.Int32)).otherwise(index)
     return df.with_columns(index.alias("_error_check")), [(name, zh, en) for _, name, zh, en in checks]
 
 
@@ -154,62 +161,234 @@ def _finish(df: pl.DataFrame, ev: Evaluator, criteria) -> pl.DataFrame:
     return out.select(keep)
 
 
-def run_batch(frame: pl.DataFrame, *, as_of: dt.date | None = None, programme: str | None = None, rows: list[int] | pl.Series | None = None,
-              progress: Callable[[int], None] | None = None, overrides: dict | None = None) -> BatchResult:
-    """Assess every row of a typed frame (see :mod:`hnte.batch.columns`); ``rows`` are the file's row numbers."""
-    row_numbers = rows if isinstance(rows, pl.Series) else pl.Series("_row", rows if rows is not None else range(1, frame.height + 1), dtype=pl.Int64)
-    df = frame.with_columns(row_numbers.cast(pl.Int64).alias("_row"))
+SUSPECT = -1  # ``_error_check``: the table's fast path cannot vouch for the row; it is read again the exact way
+NO_DATE = -2  # no application date (and no --as-of)
+LAW_ERROR = -10  # −10 − i: the programme of group i is unknown or not in force on the row's date
+
+
+@dataclass
+class _Group:
+    """Rows sharing a programme and a parameter epoch (one law version, one set of parameters in force)."""
+
+    programme: str
+    epoch: int
+    when: dt.date  # the application date of the group's first row
+    rows: int
+    law: LawVersion | None = None
+    prog: Programme | None = None
+    error: LawVersionError | None = None
+
+
+@dataclass
+class _Run:
+    out: pl.DataFrame  # every row, in row order, with ``_error_check``
+    rules: list[tuple[str, str, str]]  # ``_error_check`` ≥ 0 indexes these (column, message zh, message en)
+    groups: list[_Group]
+    criteria: dict[tuple[str, str], list[str]]  # (programme, law version) → its criteria columns
+
+
+def _epoch(bounds: tuple[dt.date, ...]) -> pl.Expr:
+    """The parameter epoch of each row: how many boundary dates are on or before its application date."""
+    date = pl.col("application_date")
+    return pl.when(date.is_null()).then(None).otherwise(pl.lit(pl.Series(bounds, dtype=pl.Date)).search_sorted(date, side="right"))
+
+
+def _groups(df: pl.LazyFrame) -> tuple[list[_Group], int]:
+    """The groups in order of their first row, and the number of rows (with or without a date)."""
+    keys = (df.select("_row", "programme", "application_date", _epoch(_boundaries()).alias("_epoch"))
+            .group_by("programme", "_epoch")
+            .agg(pl.col("_row").min().alias("_first"), pl.col("application_date").get(pl.col("_row").arg_min()).alias("_when"),
+                 pl.len().alias("_rows"))
+            .sort("_first").collect())
+    groups: list[_Group] = []
+    for prog_id, epoch, _first, when, n in keys.iter_rows():
+        if epoch is None:
+            continue
+        group = _Group(prog_id, epoch, when, n)
+        try:
+            group.law, group.prog = select(prog_id, when)
+        except LawVersionError as e:
+            group.error = e
+        groups.append(group)
+    return groups, int(keys.get_column("_rows").sum())
+
+
+def _plan(df: pl.LazyFrame, groups: list[_Group], *, suspect: bool, trusted: bool, overrides: dict | None) -> tuple[pl.LazyFrame, _Run]:
+    """One lazy plan for every row: each group's validation, indicators, statuses and score (a branch per group,
+    the largest group's branch also carrying the rows without a date or with a programme not in force)."""
+    run = _Run(pl.DataFrame(), [], groups, {})
+    good = [g for g in groups if g.error is None]
+    keyed = len(good) != len(groups) or len(good) > 1
+    if keyed:
+        df = df.with_columns(_epoch(_boundaries()).alias("_epoch"))
+
+    def key(g: _Group) -> pl.Expr:
+        return ((pl.col("programme") == g.programme) & (pl.col("_epoch") == g.epoch)).fill_null(False)
+
+    first = [(pl.col("_suspect"), SUSPECT)] if suspect else []
+    outside = [(pl.col("application_date").is_null(), NO_DATE)] + [(key(g), LAW_ERROR - i) for i, g in enumerate(groups) if g.error]
+    if not good:
+        code = pl.lit(None, dtype=pl.Int32)
+        for cond, value in reversed(first + outside):
+            code = pl.when(cond).then(pl.lit(value, dtype=pl.Int32)).otherwise(code)
+        return df.select("_row", "id", code.alias("_error_check")), run
+    main = max(good, key=lambda g: g.rows)
+    branches = []
+    for g in good:
+        if g is main:
+            others = [key(o) for o in good if o is not main]
+            part = df.filter(~pl.any_horizontal(others)) if others else df
+        else:
+            part = df.filter(key(g))
+        ev = Evaluator(Group(g.law, g.prog, g.when, overrides))
+        planned, rules = validate(ev.base(part), ev, first=first + (outside if g is main else []), offset=len(run.rules), trusted=trusted)
+        run.rules += rules
+        result, criteria = ev.evaluate(planned, has_base=True)
+        run.criteria[(g.prog.id, g.law.id)] = [f"c_{d.id}" for d in criteria]
+        branches.append(_finish(result, ev, criteria))
+    return (branches[0] if len(branches) == 1 else pl.concat(branches, how="diagonal_relaxed")), run
+
+
+def _run(df: pl.LazyFrame, *, suspect: bool, trusted: bool, as_of: dt.date | None, programme: str | None, overrides: dict | None,
+         batches: Callable[..., Iterator[pl.DataFrame]] | None = None, progress: Callable[[int, int], None] | None = None) -> _Run:
+    """Plan and run a batch over a lazy typed frame with ``_row`` (and ``_suspect`` when ``suspect``)."""
     if as_of is not None:
         df = df.with_columns(pl.lit(as_of).alias("application_date"))
     if programme is not None:
         df = df.with_columns(pl.lit(programme).alias("programme"))
     df = df.with_columns(pl.col("programme").fill_null("national"))
-    errors: list[RowError] = []
-    missing_date = df.filter(pl.col("application_date").is_null())
-    errors += [RowError(r, "application_date", "", "缺少申请日期（或使用 --as-of 指定）", "application date missing (or give --as-of)")
-               for r in missing_date["_row"]]
-    df = df.filter(pl.col("application_date").is_not_null())
-    bounds = list(_boundaries())
-    df = _with_epoch(df, bounds)
+    groups, total = _groups(df)
+    query, run = _plan(df, groups, suspect=suspect, trusted=trusted, overrides=overrides)
     parts: list[pl.DataFrame] = []
-    keys = df.select("programme", "_epoch").unique(maintain_order=True)
-    groups = [((keys["programme"][0], keys["_epoch"][0]), df)] if keys.height == 1 else \
-        df.partition_by(["programme", "_epoch"], maintain_order=True, as_dict=True).items()  # a single group is not copied
-    for (prog_id, _epoch), part in groups:
-        when = part["application_date"][0]
-        try:
-            law, prog = select(prog_id, when)
-        except LawVersionError as e:
-            errors += [RowError(r, "programme", str(prog_id), e.message_zh, e.message_en) for r in part["_row"]]
-            continue
-        ev = Evaluator(Group(law, prog, when, overrides))
-        for offset in range(0, part.height, CHUNK):  # chunks bound memory and move the progress bar
-            # one lazy plan per chunk: validation, indicators, statuses and score together (shared subexpressions,
-            # independent columns in parallel); rows breaking a rule are evaluated too, then set aside
-            planned, rules = validate(ev.base(part.slice(offset, CHUNK).lazy()), ev)
-            result, criteria = ev.evaluate(planned, has_base=True)
-            done = _finish(result, ev, criteria).collect(engine=ENGINE)
-            bad = done.filter(pl.col("_error_check").is_not_null())
-            for r, i in bad.select("_row", "_error_check").iter_rows():
-                column, zh, en = rules[i]
-                errors.append(RowError(r, column, "", zh, en))
-            if bad.height:
-                done = done.filter(pl.col("_error_check").is_null())
-            parts.append(done.drop("_error_check"))
+    done = 0
+    if total:
+        # streamed in morsels (independent columns in parallel, shared subexpressions once); the batches move the progress bar
+        for batch in (batches or _collect_batches)(query, engine=ENGINE):
+            parts.append(batch)
+            done += batch.height
             if progress:
-                progress(min(CHUNK, part.height - offset))
-    results = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()
-    if len(parts) > 1:
-        results = results.sort("_row")
-    return BatchResult(results, sorted(errors, key=lambda e: e.row))
+                progress(done, total)
+    if not parts:
+        run.out = pl.DataFrame(schema=query.collect_schema())
+    else:
+        run.out = pl.concat(parts, rechunk=False)
+        if sum(g.error is None for g in groups) > 1:
+            run.out = run.out.sort("_row")
+    return run
 
 
-def _with_epoch(df: pl.DataFrame, bounds: list[dt.date]) -> pl.DataFrame:
-    """The parameter epoch of each row: how many boundary dates are on or before its application date."""
-    epoch = pl.lit(0, dtype=pl.Int64)
-    for b in bounds:
-        epoch = epoch + (pl.col("application_date") >= b).cast(pl.Int64)
-    return df.with_columns(epoch.alias("_epoch"))
+def _collect_batches(query: pl.LazyFrame, **options) -> Iterator[pl.DataFrame]:
+    yield from query.collect_batches(**options)
+
+
+def _batch_errors(run: _Run, frame: pl.DataFrame) -> list[RowError]:
+    """The errors of the rows of ``frame`` (a part of ``run.out``) whose ``_error_check`` is set (suspects excluded)."""
+    errors: list[RowError] = []
+    for r, code in frame.select("_row", "_error_check").iter_rows():
+        if code >= 0:
+            column, zh, en = run.rules[code]
+            errors.append(RowError(r, column, "", zh, en))
+        elif code == NO_DATE:
+            errors.append(RowError(r, "application_date", "", "缺少申请日期（或使用 --as-of 指定）", "application date missing (or give --as-of)"))
+        elif code <= LAW_ERROR:
+            g = run.groups[LAW_ERROR - code]
+            errors.append(RowError(r, "programme", str(g.programme), g.error.message_zh, g.error.message_en))
+    return errors
+
+
+def _ordered(results: pl.DataFrame, criteria: dict[tuple[str, str], list[str]]) -> pl.DataFrame:
+    """Results columns in a fixed order: identity, verdict, the criteria (the national programme's first, then
+    each programme's own; older law versions after), score, gap, indicators, breakdown keys."""
+    if not results.width:
+        return results
+    order = {p: i for i, p in enumerate(programmes())}
+    starts = {k: v.start for k, v in law_versions().items()}
+    crit: list[str] = []
+    for (prog, law) in sorted(criteria, key=lambda k: (order.get(k[0], len(order)), -starts[k[1]].toordinal())):
+        crit += [c for c in criteria[(prog, law)] if c not in crit]
+    names = set(results.columns)
+    keep = ["_row", "id", "name", "programme", "law_version", "verdict", *crit, "score_min", "score_max", "score_verdict", "main_gap",
+            *INDICATOR_COLUMNS, "province", "field", "size_band"]
+    keep = [c for c in keep if c in names]
+    return results if keep == results.columns else results.select(keep)
+
+
+def run_batch(frame: pl.DataFrame, *, as_of: dt.date | None = None, programme: str | None = None, rows: list[int] | pl.Series | None = None,
+              progress: Callable[[int], None] | None = None, overrides: dict | None = None) -> BatchResult:
+    """Assess every row of a typed frame (see :mod:`hnte.batch.columns`); ``rows`` are the file's row numbers.
+    ``progress(n)`` is called as each batch of ``n`` rows is done."""
+    row_numbers = rows if isinstance(rows, pl.Series) else pl.Series("_row", rows if rows is not None else range(1, frame.height + 1), dtype=pl.Int64)
+    df = frame.with_columns(row_numbers.cast(pl.Int64).alias("_row")).lazy()
+    done = [0]
+
+    def advance(n: int, _total: int) -> None:
+        progress(n - done[0])
+        done[0] = n
+
+    run = _run(df, suspect=False, trusted=False, as_of=as_of, programme=programme, overrides=overrides, progress=advance if progress else None)
+    results, errors = _settle(run)
+    return BatchResult(_ordered(results, run.criteria), errors)
+
+
+def _settle(run: _Run, out: pl.DataFrame | None = None) -> tuple[pl.DataFrame, list[RowError]]:
+    """Results without the rows in error, and the errors, by row (of ``out``, by default ``run.out``)."""
+    out = run.out if out is None else out
+    if not run.criteria:  # no group could be assessed
+        return pl.DataFrame(), sorted(_batch_errors(run, out.filter(pl.col("_error_check").is_not_null())), key=lambda e: e.row)
+    bad = out.get_column("_error_check").is_not_null()
+    errors: list[RowError] = []
+    if bad.any():
+        errors = _batch_errors(run, out.filter(bad))
+        out = out.filter(~bad)
+    return out.drop("_error_check"), sorted(errors, key=lambda e: e.row)
+
+
+def assess_table(path: str | Path, *, as_of: dt.date | None = None, programme: str | None = None, overrides: dict | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> BatchResult:
+    """Read and assess a table file in one streamed pass (what ``hnte batch`` does).
+
+    The same answers and errors as :func:`~hnte.batch.table.read_table` then :func:`run_batch` (read errors
+    included, by row), without holding the typed table in memory: rows the reader's fast path cannot vouch for
+    are read again the exact way and assessed after. ``progress(done, total)`` follows the rows.
+    """
+    loading = warm_up()
+    try:
+        scan = scan_table(path)
+        loading.join()
+        return _assess_scan(scan, as_of=as_of, programme=programme, overrides=overrides, progress=progress)
+    except _NotUtf8:
+        return _assess_scan(scan_table(path, gb18030=True), as_of=as_of, programme=programme, overrides=overrides, progress=progress)
+
+
+def _assess_scan(scan: TableScan, *, as_of: dt.date | None, programme: str | None, overrides: dict | None,
+                 progress: Callable[[int, int], None] | None) -> BatchResult:
+    with scan.reading():  # the reader's errors as InputError
+        run = _run(scan.typed, suspect=True, trusted=True, as_of=as_of, programme=programme, overrides=overrides,
+                   batches=scan.batches, progress=progress)
+    out = run.out
+    codes = out.get_column("_error_check")
+    suspect = (codes == SUSPECT).fill_null(False)
+    if suspect.any():
+        suspects = out.filter(suspect).get_column("_row")
+        out = out.filter(~suspect)
+    else:
+        suspects = pl.Series("_row", [], dtype=pl.Int64)
+    read, repeated = scan.finish(out.get_column("_row"), out.get_column("id"), suspects)
+    errors = list(read.errors) + [e for _, e in repeated]
+    if repeated:  # a repeated id is a read error: the row is left out, and its other checks are not reported
+        out = out.filter(~pl.repeat(False, out.height, eager=True).scatter([i for i, _ in repeated], True))
+    results, batch_errors = _settle(run, out)
+    errors += batch_errors
+    criteria = dict(run.criteria)
+    if read.frame.height:  # the suspect rows that read well
+        sub = _run(read.frame.with_columns(read.source_rows.cast(pl.Int64).alias("_row")).lazy(), suspect=False, trusted=False,
+                   as_of=as_of, programme=programme, overrides=overrides)
+        sub_results, sub_errors = _settle(sub)
+        errors += sub_errors
+        criteria.update(sub.criteria)
+        if sub_results.height:
+            results = pl.concat([results, sub_results], how="diagonal_relaxed").sort("_row") if results.width else sub_results
+    return BatchResult(_ordered(results, criteria), sorted(errors, key=lambda e: e.row))
 
 
 def render_summary(summary: dict, console, lang: str = "zh") -> None:

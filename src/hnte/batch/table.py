@@ -860,10 +860,14 @@ class TableScan:
     _present: list[tuple[int, str, str]]
     _lf: pl.LazyFrame
 
+    def reading(self) -> contextlib.AbstractContextManager[None]:
+        """Queries on ``typed`` run within: a file the reader rejects becomes an InputError (``_NotUtf8`` for a
+        CSV file that is not UTF-8: scan it again as GB18030)."""
+        return self._raw.reading()
+
     def batches(self, query: pl.LazyFrame, **options: Any) -> Iterator[pl.DataFrame]:
-        """Run a query on ``typed`` in the streaming engine, batch by batch; a file the reader rejects
-        becomes an InputError (``_NotUtf8`` for a CSV file that is not UTF-8: scan it again as GB18030)."""
-        with self._raw.reading():
+        """Run a query on ``typed`` batch by batch (see :meth:`polars.LazyFrame.collect_batches`)."""
+        with self.reading():
             yield from query.collect_batches(**options)
 
     def finish(self, rows: pl.Series, ids: pl.Series, suspects: pl.Series) -> tuple[TableRead, list[tuple[int, RowError]]]:
