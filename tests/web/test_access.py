@@ -24,9 +24,9 @@ from django.urls import URLResolver, get_resolver, resolve, reverse
 
 from .conftest import PASSWORD, enterprise_fields, example_data, make_user
 
-ROLES = ("anon", "ent_a", "ent_b", "ent_c", "office_bj", "office_sz", "lgo", "expert")
+ROLES = ("anon", "ent_a", "ent_b", "ent_c", "office_bj", "office_sz", "lgo", "expert", "expert_panel")
 REFUSED = {"login", "404", "401", "405"}
-SEES_A = {"ent_a", "office_bj", "lgo"}  # nobody else may ever see a trace of enterprise A
+SEES_A = {"ent_a", "office_bj", "lgo"}  # nobody else may ever see a trace of enterprise A (its experts included)
 
 
 def pdf_bytes() -> bytes:
@@ -48,6 +48,8 @@ def expect(default: str = "404", anon: str = "login", **roles: str) -> dict[str,
     out = dict.fromkeys(ROLES, default)
     out["anon"] = anon
     out.update(roles)
+    if "expert_panel" not in roles:  # the expert on A's panel is an expert like any other, unless said otherwise
+        out["expert_panel"] = out["expert"]
     return out
 
 
@@ -83,6 +85,20 @@ def _import(w) -> dict:
     from hnte_web.applications.services import application_export
 
     return {"file": SimpleUploadedFile("a.json", application_export(w.draft_a).encode("utf-8"), content_type="application/json")}
+
+
+def _expert_post(w) -> dict:
+    from .test_experts import org_code
+
+    return {"username": "new_expert", "password": "long-enough-pw-1", "kind": "technical", "name": "新专家", "title": "研究员",
+            "senior_title": "on", "fields": "1", "organisation": "某研究所", "organisation_credit_code": org_code(88001),
+            "active": "on"}
+
+
+def _technical_form(w) -> dict:
+    from .test_experts import tech_raw
+
+    return tech_raw()
 
 
 def _assess_body(w) -> str:
@@ -183,6 +199,32 @@ MATRIX: list[Entry] = [
                                                          lgo="302 /office/registrations/{reg_c}/"),
           data=lambda w: {"action": "return", "reason": "营业执照不清晰"}, mutates=True),
     Entry("expert_home", "GET", "", expect("302 /", expert="200")),
+    # the experts (expert_panel sits on the panel of A's application under review; expert sits on none)
+    Entry("expert_review", "GET", "panel", expect(expert_panel="200"), note="only the anonymised projection"),
+    Entry("expert_review", "POST", "panel", expect(expert_panel="302 /expert/reviews/{panel}/?saved=1"), data=_technical_form,
+          mutates=True),
+    Entry("expert_review_json", "GET", "panel", expect(expert_panel="200")),
+    Entry("expert_decline", "GET", "panel", expect(expert="405", expert_panel="405")),
+    Entry("expert_decline", "POST", "panel", expect(expert_panel="302 /expert/"), data=lambda w: {"reason": "回避"}, mutates=True),
+    Entry("expert_evaluation", "GET", "panel", expect(expert_panel="200"), note="the panel leader's page"),
+    Entry("expert_evaluation", "POST", "panel", expect(expert_panel="400"), data=lambda w: {**_technical_form(w), "opinion": "同意"},
+          note="refused until every member's form is in"),
+    Entry("expert_attachment", "GET", "att_rev", expect(expert_panel="200"), note="a screened de-identified copy, to members only"),
+    Entry("expert_attachment", "GET", "att_sub", expect(), note="never an original"),
+    Entry("office_experts", "GET", "", expect(**OFFICES)),
+    Entry("office_experts", "POST", "", expect(office_bj="302 /office/experts/*", office_sz="302 /office/experts/*", lgo="400"),
+          data=_expert_post, mutates=True, note="each office adds to its own pool; the LGO only reads"),
+    Entry("office_expert", "GET", "expert_bj", expect(office_bj="200", lgo="200")),
+    Entry("office_expert", "POST", "expert_bj", expect(office_bj="302 /office/experts/{expert_bj}/", lgo="400"),
+          data=lambda w: {**_expert_post(w), "conflicts": w.ent_b.credit_code}, mutates=True),
+    Entry("office_panel", "GET", "rev", expect(office_bj="200", lgo="200")),
+    Entry("office_panel", "GET", "sub", expect(office_bj="200", lgo="200"), note="no panel before acceptance"),
+    Entry("office_panel", "POST", "rev", expect(office_bj="302 /office/applications/{rev}/panel/", lgo="400"),
+          data=lambda w: {"action": "decline", "member": str(w.member_rev.pk), "reason": "专家电话告知回避"}, mutates=True),
+    Entry("office_panel", "POST", "sub", expect(office_bj="400", lgo="400"), data=lambda w: {"action": "draw"},
+          note="a submitted application is not yet accepted"),
+    Entry("office_panel_record", "GET", "rev", expect(office_bj="200", lgo="200")),
+    Entry("office_panel_record", "GET", "sub", expect()),
     # the API (a role means: that user's API token)
     Entry("api:openapi-json", "GET", "", everyone("200")),
     Entry("api:openapi-view", "GET", "", everyone("200")),
@@ -225,11 +267,41 @@ def mw(world):
     w.att_draft = attachment_upload(acting_user=w.user_a, application=w.draft_a, upload=pdf_upload("a-draft.pdf"),
                                     kind="other", deidentified=True)
     w.batch_bj = batch_create(acting_user=w.office_bj, name="第一批", year=2024, deadline=dt.date(2024, 9, 30))
+    _panel_for_a(w)
     w.users = {"anon": None, "ent_a": w.user_a, "ent_b": w.user_b, "ent_c": w.user_c, "office_bj": w.office_bj,
-               "office_sz": w.office_sz, "lgo": w.lgo, "expert": w.expert}
-    w.ids = {"sub": w.app_a.pk, "draft": w.draft_a.pk, "b": w.app_b.pk, "reg_c": w.ent_c.pk, "reg_a": w.ent_a.pk}
+               "office_sz": w.office_sz, "lgo": w.lgo, "expert": w.expert, "expert_panel": w.panel_rev.leader.user}
+    w.ids = {"sub": w.app_a.pk, "draft": w.draft_a.pk, "b": w.app_b.pk, "reg_c": w.ent_c.pk, "reg_a": w.ent_a.pk,
+             "panel": w.panel_rev.pk, "rev": w.rev_a.pk, "expert_bj": w.expert_bj.pk}
     w.secrets_a = (w.ent_a.name, w.ent_a.credit_code)
     return w
+
+
+def _panel_for_a(w) -> None:
+    """A third application of A, submitted with a de-identified PDF, accepted and under review by a panel drawn
+    from a Beijing pool of 12 technical and 3 financial experts; ``expert_panel`` is its leader."""
+    from hnte_web.applications.models import Application
+    from hnte_web.applications.services import (
+        _store,
+        application_create,
+        application_submit,
+        attachment_upload,
+    )
+    from hnte_web.experts.services import panel_draw
+    from hnte_web.review.services import application_accept
+
+    from .test_experts import add_pool
+
+    rev = application_create(acting_user=w.user_a)
+    _store(Application.objects.get(pk=rev.pk), example_data())
+    w.att_rev = attachment_upload(acting_user=w.user_a, application=Application.objects.get(pk=rev.pk),
+                                  upload=pdf_upload("a-deidentified.pdf"), kind="ip_certificate", deidentified=True)
+    application_submit(acting_user=w.user_a, application=Application.objects.get(pk=rev.pk), commitment_by="张三", agreed=True)
+    application_accept(acting_user=w.office_bj, application=Application.objects.get(pk=rev.pk), batch=w.batch_bj)
+    technical, _ = add_pool(w.office_bj)
+    w.panel_rev = panel_draw(acting_user=w.office_bj, application=Application.objects.get(pk=rev.pk), seed=1)
+    w.rev_a = Application.objects.get(pk=rev.pk)
+    w.member_rev = w.panel_rev.active_members().exclude(expert_id=w.panel_rev.leader_id).first()
+    w.expert_bj = technical[0]
 
 
 def _kwargs(w, target: str) -> dict:
@@ -241,6 +313,8 @@ def _kwargs(w, target: str) -> dict:
         "sub_v1": {"pk": w.app_a.pk, "number": 1}, "draft_v1": {"pk": w.draft_a.pk, "number": 1},
         "att_sub": {"pk": w.att_sub.pk}, "att_draft": {"pk": w.att_draft.pk},
         "reg_c": {"pk": w.ent_c.pk}, "reg_a": {"pk": w.ent_a.pk}, "batch_bj": {"pk": w.batch_bj.pk},
+        "panel": {"pk": w.panel_rev.pk}, "rev": {"pk": w.rev_a.pk}, "att_rev": {"pk": w.att_rev.pk},
+        "expert_bj": {"pk": w.expert_bj.pk},
     }[target]
 
 
