@@ -1,10 +1,6 @@
-"""Bringing applications to the publicity and certificate steps for the tests.
-
-Every step goes through the services and the state machine, except the expert panel (``draw_panel`` →
-``evaluate``): that belongs to the experts app, built at the same time. **Test-only**: ``through_panel`` writes the
-state field with the ORM to stand for the panel's result; production code never sets a state by hand (a test
-greps ``src/hnte_web`` for that).
-"""
+"""Bringing applications to the publicity and certificate steps for the tests: every step through the services
+and the state machine — the expert panel through the experts app's own services (a pool, a seeded draw, every
+member's form, the leader's evaluation), with the valid forms of its tests."""
 
 from __future__ import annotations
 
@@ -50,16 +46,27 @@ def submitted(user, app: Application | None = None, programme: str = "national")
     return Application.objects.get(pk=app.pk)
 
 
-def through_panel(app: Application) -> Application:
-    """TEST-ONLY stand-in for the expert panel (draw_panel → evaluate, the experts app): the state field is written
-    directly here, in the tests, never in production code."""
-    Application.objects.filter(pk=app.pk, state="accepted").update(state="evaluated")
+def through_panel(office, app: Application) -> Application:
+    """draw_panel → every member's form → the leader's evaluate (experts app), on a pool of the office's region."""
+    from hnte_web.experts.models import Expert
+    from hnte_web.experts.services import _declared_codes, panel_draw, panel_evaluate, review_submit
+
+    from .test_experts import add_pool, fin_raw, tech_raw
+
+    if not Expert.objects.filter(region_prefix=office.region_prefix).exists():
+        add_pool(office)
+    panel = panel_draw(acting_user=office, application=app, seed=20241)
+    rd, ps = _declared_codes(panel.version_data())
+    technical = tech_raw(rd_count=str(len(rd)), ps_count=str(len(ps)))
+    for member in panel.active_members().order_by("id"):
+        review_submit(acting_user=member.expert.user, panel=panel, raw=technical if member.kind == "technical" else fin_raw())
+    panel_evaluate(acting_user=panel.leader.user, panel=panel, raw={**technical, "opinion": "符合认定条件"})
     return Application.objects.get(pk=app.pk)
 
 
 
 def reported(office, user, app: Application | None = None, programme: str = "national") -> Application:
-    """submit → accept (into a batch of the office) → [panel, test-only] → recommend → report."""
+    """submit → accept (into a batch of the office) → expert panel → recommend → report."""
     from hnte_web.review import services as review
 
     app = submitted(user, app, programme)
@@ -70,7 +77,7 @@ def reported(office, user, app: Application | None = None, programme: str = "nat
         batch = Batch.objects.filter(region_prefix=office.region_prefix, year=2024, name="第一批").first() or review.batch_create(
             acting_user=office, name="第一批", year=2024, deadline=dt.date(2024, 7, 31))
     review.application_accept(acting_user=office, application=app, batch=batch)
-    app = through_panel(Application.objects.get(pk=app.pk))
+    app = through_panel(office, Application.objects.get(pk=app.pk))
     review.application_recommend(acting_user=office, application=app)
     review.application_report(acting_user=office, application=app)
     return Application.objects.get(pk=app.pk)
