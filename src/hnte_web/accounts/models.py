@@ -33,6 +33,13 @@ class User(AbstractUser):
     failed_logins = models.IntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
 
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        # Office staff see their region only: an office account without a region would see nothing (or, through a
+        # prefix filter, everything), so it cannot exist.
+        constraints = [models.CheckConstraint(condition=~models.Q(role="office") | ~models.Q(region_prefix=""),
+                                              name="office_staff_have_a_region")]
+
     def role_label(self, lang: str = "zh") -> str:
         zh, en = ROLE_LABELS.get(self.role, (self.role, self.role))
         return en if lang == "en" else zh
