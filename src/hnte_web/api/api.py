@@ -15,14 +15,14 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer
 
 from hnte.advice.advise import advise
 from hnte.application.load import parse_application
 from hnte.core.citations import heading
-from hnte.core.errors import InputError, InputIssue, LawVersionError
+from hnte.core.errors import InputError, InputIssue, LawVersionError, ParameterError
 from hnte.core.parameters import ParameterView
 from hnte.core.registry import criteria_for, load_rules, programmes, select
 from hnte.engine import assess
@@ -214,3 +214,28 @@ def criteria(request, q: Query[WhenQuery]):
     return {"as_of": when.isoformat(), "law_version": law.id, "programme": prog.id,
             "criteria": [{"id": d.id, "label": d.label_en if lang == "en" else d.label_zh,
                           "citations": [{"id": c, "heading": heading(c)} for c in d.cites]} for d in criteria_for(law, prog)]}
+
+
+class SuggestQuery(Schema):
+    text: str = Field(..., min_length=1, max_length=2000)
+    as_of: dt.date | None = None
+    top: int = Field(5, ge=1, le=20)
+    level: int | None = Field(None, ge=2, le=3)
+
+
+@api.get("/field-suggest", response={200: dict, 400: ErrorOut, 422: ErrorOut, 429: ErrorOut}, auth=None, tags=["law"],
+         summary="Suggest catalogue entries for a product or core-technology description")
+def field_suggest(request, q: Query[SuggestQuery]):
+    """Rank entries of the 《国家重点支持的高新技术领域》 in force on ``as_of`` for a Chinese description (offline:
+    jieba segmentation and BM25 over the entries' names, keywords and descriptions), with the matching terms."""
+    if rate_exceeded(f"api-suggest:{client_ip(request)}", settings.API_ANON_RATE_PER_MINUTE):
+        raise _err(429, "rate_limited", "请求过于频繁，请稍后再试", "too many requests, slow down", request)
+    from hnte.registries.field_suggest import suggest
+
+    when = q.as_of or dt.date.today()
+    try:
+        found = suggest(q.text, when=when, top=q.top, level=q.level)
+    except ParameterError:
+        raise InputError("<api>", [InputIssue("as_of", f"{when} 没有有效的技术领域目录（2008年起）",
+                                              f"no catalogue is in force on {when} (from 2008)")]) from None
+    return {"as_of": when.isoformat(), "suggestions": [s.to_dict() for s in found]}

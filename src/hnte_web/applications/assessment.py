@@ -26,9 +26,16 @@ def live_assessment(data: dict, *, lang: str = "zh", source: str = "申请书") 
     """``{"ok": True, "view": ..., "traces": {criterion_id: text}}`` or ``{"ok": False, "issues": [...]}``."""
     try:
         app = parse_application(data, source)
-        result = assess(app, source=source)
+        registries = {}
+        if app.intermediary is not None or app.special_audit_report is not None:
+            from hnte_web.registries.services import engine_records, engine_registry
+
+            registries = {"intermediaries": engine_registry(), "records": engine_records()}
+        result = assess(app, source=source, **registries)
     except InputError as e:
         return {"ok": False, "issues": e.to_dict(lang)["issues"]}
     view = build(result, advise(result, lang=lang), lang)
     traces = {c.id: trace_text(result, c.id, lang) for c in result.criteria}
-    return {"ok": True, "view": view, "traces": traces, "verdict": result.verdict}
+    audit = result.audit.to_dict(lang) if getattr(result, "audit", None) is not None else None
+    return {"ok": True, "view": view, "traces": traces, "verdict": result.verdict, "audit": audit,
+            "submission_blocked": bool(audit and audit.get("submission_blocked"))}

@@ -129,6 +129,7 @@ SECTIONS = (
     ("products", PRODUCTS.zh, PRODUCTS.en),
     ("conversions", CONVERSIONS.zh, CONVERSIONS.en),
     ("management", "研究开发组织管理水平与自评", "R&D management and self-assessment"),
+    ("audit_report", "中介机构与专项审计报告", "Intermediary and special audit report"),
 )
 SECTION_KEYS = tuple(k for k, _, _ in SECTIONS)
 
@@ -188,6 +189,58 @@ def grid_rows(data: dict, section: str) -> dict[str, Any]:
             cells.append({"name": name, "value": show(value, col.kind), "enabled": latest or not col.latest_only})
         rows.append({"col": col, "cells": cells})
     return {"years": [y["year"] for y in years], "rows": rows}
+
+
+def audit_grid(data: dict) -> dict[str, Any]:
+    """The special audit report's R&D by category and year, then its counted totals (万元)."""
+    years = application_years(data)
+    report = {int(y.get("year")): y for y in (data.get("special_audit_report") or {}).get("years") or []}
+    rows = []
+    for col in RD + AUDIT_TOTALS:
+        cells = []
+        for i, y in enumerate(years):
+            entry = report.get(y) or {}
+            value = (entry.get("rd_expenses") or {}).get(col.key) if col in RD else entry.get(col.key)
+            sub = "rd_expenses." if col in RD else ""
+            cells.append({"name": f"special_audit_report.years[{i}].{sub}{col.key}", "value": show(value, "money"), "enabled": True})
+        rows.append({"col": col, "cells": cells})
+    return {"years": years, "rows": rows}
+
+
+def _apply_audit(data: dict, post, errors: FormErrors) -> None:
+    for col in AUDIT_FIELDS:
+        if col.key in post:
+            _set_path(data, col.key, _parse(post.get(col.key), col, col.key, errors))
+    years = application_years(data)
+    report = data.get("special_audit_report") or {}
+    entries = []
+    for i, y in enumerate(years):
+        entry: dict[str, Any] = {"year": y}
+        rd: dict[str, Any] = {}
+        for col in RD + AUDIT_TOTALS:
+            sub = "rd_expenses." if col in RD else ""
+            name = f"special_audit_report.years[{i}].{sub}{col.key}"
+            value = _parse(post.get(name), col, name, errors)
+            if value is not None:
+                (rd if col in RD else entry)[col.key] = value
+        if rd:
+            entry["rd_expenses"] = rd
+        if len(entry) > 1:
+            entries.append(entry)
+    if entries:
+        report = dict(data.get("special_audit_report") or {})
+        report["years"] = entries
+        data["special_audit_report"] = report
+    elif "special_audit_report" in data:
+        rest = {k: v for k, v in data["special_audit_report"].items() if k != "years"}
+        if rest:
+            errors.setdefault("special_audit_report.years[2].rd_expenses.personnel",
+                              ("专项审计报告须至少填写一个年度的研究开发费用", "the report needs at least one year of R&D figures"))
+        data.pop("special_audit_report", None)
+    if data.get("intermediary") == {}:
+        data.pop("intermediary")
+    if data.get("intermediary") and not data["intermediary"].get("name"):
+        errors.setdefault("intermediary.name", ("请填写中介机构名称", "give the intermediary's name"))
 
 
 def monthly_rows(data: dict) -> list[dict]:
@@ -293,6 +346,18 @@ BASIC = (
     Col("enterprise.incident_date", "事故或违法行为发生日期（如有）", "Date of the accident or violation (if any)", "date"),
 )
 BASIC_BY_KEY = {c.key: c for c in BASIC}
+AUDIT_FIELDS = (
+    Col("intermediary.name", "出具专项审计报告的中介机构名称", "Intermediary issuing the special audit report"),
+    Col("intermediary.credit_code", "中介机构统一社会信用代码", "Intermediary's credit code"),
+    Col("special_audit_report.number", "专项审计报告文号", "Report number"),
+    Col("special_audit_report.issued_on", "报告日期", "Report date", "date"),
+    Col("special_audit_report.high_tech_income", "报告确认的近一年高新技术产品（服务）收入（万元）",
+        "High-tech income confirmed by the report (10k yuan)", "money"),
+)
+AUDIT_TOTALS = (
+    Col("rd_total", "研究开发费用总额（认定口径，万元）", "R&D total as counted (10k yuan)", "money"),
+    Col("rd_domestic", "其中：境内研究开发费用（万元）", "of which in China (10k yuan)", "money"),
+)
 MANAGEMENT = (
     Col("assessment.technology_advancement", "技术的先进程度（自评档次）", "Technology advancement (self-assessed grade)", "grade", GRADES),
     Col("assessment.core_support", "对主要产品（服务）的核心支持作用（自评档次）", "Core support of products (grade)", "grade", GRADES),
@@ -397,6 +462,8 @@ def apply_post(data: dict, section: str, post) -> tuple[dict, FormErrors]:
                 if y.get(sub) == {}:
                     y.pop(sub)
         data["years"] = years
+    elif section == "audit_report":
+        _apply_audit(data, post, errors)
     elif section in TABLES:
         table = TABLES[section]
         items = []

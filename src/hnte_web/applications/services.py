@@ -186,7 +186,9 @@ def submission_problems(app: Application, lang: str = "zh") -> list[str]:
     live = live_assessment(with_enterprise(app.data, app.enterprise), lang=lang)
     if not live["ok"]:
         return [f"{i['path']}: {i['message']}" if i["path"] else i["message"] for i in live["issues"]]
-    return list(live["view"]["missing"])
+    blocking = [f"{f['message']}（{'；'.join(f['cites'])}）" for f in (live.get("audit") or {}).get("findings", [])
+                if f["severity"] == "blocking"]
+    return list(live["view"]["missing"]) + blocking
 
 
 def application_submit(*, acting_user, application: Application, commitment_by: str, agreed: bool) -> ApplicationVersion:

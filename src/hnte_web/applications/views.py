@@ -45,6 +45,18 @@ def _visible_data(request, app) -> dict:
 OFFICE_ACTIONS = ("accept", "return", "reject", "move_to_standard", "recommend", "report", "file")
 
 
+def _records(user, app):
+    """Intake shows the office any active record of fraud against the enterprise."""
+    if not (user.is_office or user.is_lgo):
+        return []
+    from django.utils import timezone
+
+    from hnte.registries.records import describe
+    from hnte_web.registries.services import records_for_enterprise
+
+    return [describe(r, getattr(user, "_lang", "zh")) for r in records_for_enterprise(app.enterprise, on=timezone.localdate())]
+
+
 def _batches(user, app):
     if not (user.is_office and app.state == "submitted" and not app.pilot):
         return []
@@ -58,13 +70,30 @@ def _panel(request, app) -> str:
     return render_to_string("applications/_live.html", {"live": live, "app": app}, request=request)
 
 
-def _section_context(app, section: str) -> dict:
+def _app_date(data: dict):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(str(data.get("application_date")))
+    except ValueError:
+        return dt.date.today()
+
+
+def _section_context(app, section: str, suggest_text: str = "") -> dict:
     data = app.data
     ctx: dict = {"section": section, "sections": S.SECTIONS}
     if section == "basic":
         ctx["fields"] = S.field_rows(data, S.BASIC)
+        ctx["suggest_text"] = suggest_text
+        if suggest_text:
+            from hnte.registries.field_suggest import suggest
+
+            ctx["suggestions"] = [x.to_dict() for x in suggest(suggest_text, when=_app_date(data), top=5)]
     elif section == "management":
         ctx["fields"] = S.field_rows(data, S.MANAGEMENT)
+    elif section == "audit_report":
+        ctx["fields"] = S.field_rows(data, S.AUDIT_FIELDS)
+        ctx["grid"] = S.audit_grid(data)
     elif section in ("finance", "rd", "staff"):
         ctx["grid"] = S.grid_rows(data, section)
         if section == "staff":
@@ -106,6 +135,7 @@ def application_detail(request, pk: int):
                            or tr.name == "accept" and app.state == "submitted" and request.user.is_office
                            and request.user.covers_region(app.region_code)],
         "batches": _batches(request.user, app),
+        "records": _records(request.user, app),
     })
 
 
@@ -134,7 +164,7 @@ def application_edit(request, pk: int, section: str):
                 return redirect("application_edit", pk=app.pk, section=nxt)
             return redirect("application_edit", pk=app.pk, section=section)
         status = 400
-    ctx = _section_context(app, section)
+    ctx = _section_context(app, section, request.GET.get("suggest", "")[:2000])
     if errors:  # show what the user typed, not the stored values
         _overlay(ctx, request.POST)
     keys = list(S.SECTION_KEYS)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "hnte_web.enterprises",
     "hnte_web.applications",
     "hnte_web.review",
+    "hnte_web.registries",
     "hnte_web.experts",
     "hnte_web.publicity",
     "hnte_web.certificates",

@@ -5,6 +5,7 @@ from hnte_web.api.api import api
 from hnte_web.applications import views as applications
 from hnte_web.core import views as core
 from hnte_web.enterprises import views as enterprises
+from hnte_web.registries import views as registries
 from hnte_web.review import views as review
 
 urlpatterns = [
@@ -38,8 +39,13 @@ urlpatterns = [
     path("office/applications/<int:pk>/action/", review.application_action, name="application_action"),
     path("office/applications/<int:pk>/onsite/", review.onsite_check, name="onsite_check"),
     path("office/registrations/<int:pk>/", enterprises.office_registration, name="office_registration"),
+    path("office/intermediaries/", registries.intermediaries, name="intermediaries"),
+    path("office/intermediaries/<int:pk>/", registries.intermediary_detail, name="intermediary_detail"),
+    path("office/records/", registries.records, name="records"),
+    path("records/", registries.public_records, name="public_records"),
     path("", include("hnte_web.experts.urls")),  # /expert/… and the office's expert pool and panel pages
     path("", include("hnte_web.publicity.urls")),  # /publicity/… (public lists, objections), the offices' objections and calendar
     path("", include("hnte_web.certificates.urls")),  # /certificates/… (results, issue, PDF, public verification)
+    path("", include("hnte_web.supervision.urls")),  # /enterprise/supervision/…, /office/supervision/…, /office/dashboard/, public lists
     path("api/v1/", api.urls),
 ]

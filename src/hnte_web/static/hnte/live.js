@@ -46,6 +46,14 @@
     });
   }
   function schedule() { clearTimeout(timer); timer = setTimeout(save, 500); }
+  document.querySelectorAll("[data-fill]").forEach(function (b) {
+    b.addEventListener("click", function () {
+      var input = form.querySelector('[name="enterprise.technical_field"]');
+      if (!input) return;
+      input.value = b.getAttribute("data-fill");
+      input.dispatchEvent(new Event("input", {bubbles: true}));
+    });
+  });
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
 })();
