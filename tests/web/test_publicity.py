@@ -232,7 +232,7 @@ def test_anyone_objects_in_writing_under_real_name_during_the_period(pw, open_pu
     ({"name": ""}, "name", "真实姓名"),
     ({"phone": "12345"}, "phone", "联系电话"),
     ({"email": "not-an-address"}, "email", "电子邮箱"),
-    ({"content": "不同意"}, "content", "不少于20字"),
+    ({"content": "不同意"}, "content", "不少于10字"),
     ({"pledge": ""}, "pledge", "真实身份"),
     ({"entry_number": "99"}, "entry_number", "没有序号 99"),
     ({"entry_number": ""}, "entry_number", "请选择"),
@@ -440,3 +440,29 @@ def test_the_guard_names_why_a_publicity_cannot_end_yet(pw, open_pub):
     with clock.acting_on(D(2024, 10, 16)):
         assert end_problem(Application.objects.get(pk=pw.app_b.pk)) is None
         assert end_problem(Application.objects.get(pk=pw.app_a.pk)) is not None
+
+
+def test_every_notification_links_to_a_page_its_recipient_may_open(pw, client):
+    """Publication, objection, the objection upheld, the period's end and the certificate: each message's link
+    opens for the user it was sent to."""
+    from hnte_web.audit.models import Notification
+    from hnte_web.certificates.services import certificate_issue
+    from hnte_web.review.services import application_file
+
+    w = pw
+    Notification.objects.all().delete()
+    pub = published(w.lgo, [w.app_a, w.app_b], D(2024, 9, 30))  # published on a future day for the enterprises
+    o = _objection(pub, w.app_b, on=D(2024, 10, 9))
+    services.objection_verify(acting_user=w.office_bj, objection=o, note="核实")
+    services.objection_uphold(acting_user=w.office_bj, objection=o, reason="异议成立")
+    services.publicity_tick(acting_user=services.system_user(), today=D(2024, 10, 18))
+    application_file(acting_user=w.lgo, application=Application.objects.get(pk=w.app_a.pk))
+    with clock.acting_on(D(2024, 12, 10)):
+        certificate_issue(acting_user=w.office_bj, application=Application.objects.get(pk=w.app_a.pk))
+    notes = list(Notification.objects.exclude(link="").select_related("user"))
+    assert {n.user.username for n in notes} >= {"ent_a", "ent_b", "office_bj", "lgo"}
+    assert {n.link for n in notes} >= {"/certificates/", f"/office/objections/{o.pk}/", f"/applications/{w.app_b.pk}/"}
+    for n in notes:
+        client.force_login(n.user)
+        with clock.acting_on(D(2024, 9, 29)):  # even before the list is public
+            assert client.get(n.link).status_code == 200, (n.user.username, n.link)

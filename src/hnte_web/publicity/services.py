@@ -151,8 +151,7 @@ def publicity_publish(*, acting_user, title: str, applications: list[Application
                                 data={"publicity": pub.pk, "number": number},
                                 notify=lambda a: _notify_enterprise(
                                     a, f"您的企业已列入公示名单“{title}”，公示期 {period.first_day:%Y-%m-%d} 至 {period.last_day:%Y-%m-%d}。",
-                                    f"Your enterprise is on the publicity list \"{title}\" from {period.first_day} to {period.last_day}.",
-                                    f"/publicity/{pub.pk}/"))
+                                    f"Your enterprise is on the publicity list \"{title}\" from {period.first_day} to {period.last_day}."))
         audit_record(acting_user=acting_user, action="publicity.publish", obj=pub, reason=title,
                      data={"published_on": published_on.isoformat(), "first_day": period.first_day.isoformat(),
                            "last_day": period.last_day.isoformat(), "working_days": period.working_days,
@@ -177,7 +176,7 @@ def _notify_offices(app: Application, zh: str, en: str, link: str) -> None:
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
 EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 NAME = re.compile(r"^[\u3400-\u9fff·]{2,20}$|^[A-Za-z][A-Za-z .'-]{1,49}$")
-CONTENT_MIN_CHARS = 20
+CONTENT_MIN_CHARS = 10
 
 
 @dataclass
