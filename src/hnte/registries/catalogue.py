@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -115,8 +115,15 @@ class Catalogue:
     def top_level(self) -> list[Entry]:
         return [e for e in self.entries.values() if e.level == 1]
 
+    @cached_property
+    def _children(self) -> dict[str | None, list[Entry]]:
+        out: dict[str | None, list[Entry]] = {}
+        for e in self.entries.values():
+            out.setdefault(e.parent_code, []).append(e)
+        return out
+
     def children(self, code: str | None) -> list[Entry]:
-        return [e for e in self.entries.values() if e.parent_code == code]
+        return list(self._children.get(code, ()))
 
     def path(self, code: str) -> list[Entry]:
         """The recorded entries from the top level down to ``code`` (as deep as recorded)."""
@@ -130,8 +137,7 @@ class Catalogue:
         return out
 
     def leaves(self) -> list[Entry]:
-        parents = {e.parent_code for e in self.entries.values()}
-        return [e for e in self.entries.values() if e.code not in parents]
+        return [e for e in self.entries.values() if e.code not in self._children]
 
     def counts(self) -> dict[int, int]:
         out: dict[int, int] = {}
