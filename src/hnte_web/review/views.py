@@ -7,6 +7,7 @@ import datetime as dt
 
 from django import forms
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -87,8 +88,9 @@ def batches(request):
             return redirect("batches")
         except TransitionRefused as e:
             error = e.message(request.lang)
-    items = [{"batch": b, "count": b.applications.count(), "recommended": b.applications.filter(state="recommended").count()}
-             for b in _batches_for(request.user)[:100]]
+    counted = _batches_for(request.user).annotate(n=Count("applications"),  # one query, not two per batch
+                                                  n_recommended=Count("applications", filter=Q(applications__state="recommended")))
+    items = [{"batch": b, "count": b.n, "recommended": b.n_recommended} for b in counted[:100]]
     return render(request, "office/batches.html", {"form": form, "items": items, "error": error},
                   status=400 if request.method == "POST" else 200)
 
