@@ -22,6 +22,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve, reverse
 
+from . import supervision_access
 from .conftest import PASSWORD, enterprise_fields, example_data, make_user
 
 ROLES = ("anon", "ent_a", "ent_b", "ent_c", "office_bj", "office_sz", "lgo", "expert", "expert_panel")
@@ -269,6 +270,7 @@ MATRIX: list[Entry] = [
     Entry("api:parameters", "GET", "", everyone("200"), op="GET /api/v1/parameters"),
     Entry("api:criteria", "GET", "", everyone("200"), op="GET /api/v1/criteria"),
 ]
+MATRIX += supervision_access.entries(Entry, expect, everyone, ENTERPRISES, OFFICES)  # tests/web/supervision_access.py
 
 
 # --- the world the matrix runs in -------------------------------------------------------------------------
@@ -311,6 +313,7 @@ def matrix_world(mw):
     w = mw
     _panel_for_a(w)
     _publicity_for_a(w)
+    supervision_access.world(w)
     w.users["expert_panel"] = w.panel_rev.leader.user
     w.ids.update({"panel": w.panel_rev.pk, "rev": w.rev_a.pk, "expert_bj": w.expert_bj.pk, "pub": w.pub.pk,
                   "objection": w.objection.pk, "cert_number": w.cert.number})
@@ -379,6 +382,7 @@ def _kwargs(w, target: str) -> dict:
         "panel": {"pk": w.panel_rev.pk}, "rev": {"pk": w.rev_a.pk}, "att_rev": {"pk": w.att_rev.pk},
         "expert_bj": {"pk": w.expert_bj.pk}, "pub": {"pk": w.pub.pk}, "entry": {"pk": w.entry.pk},
         "objection": {"pk": w.objection.pk}, "cert": {"pk": w.cert.pk}, "filed": {"pk": w.filed.pk},
+        **supervision_access.kwargs(w),
     }[target]
 
 
