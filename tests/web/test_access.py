@@ -256,6 +256,19 @@ MATRIX: list[Entry] = [
     Entry("certificate_issue", "GET", "filed", expect(office_bj="405", office_sz="405", lgo="405")),
     Entry("certificate_issue", "POST", "filed", expect(office_bj="302 /certificates/", lgo="302 /certificates/"), data=lambda w: {},
           mutates=True),
+    # registries: intermediaries and fraud records are kept by the offices and the LGO; active public records are public
+    Entry("intermediaries", "GET", "", expect(**OFFICES)),
+    Entry("intermediaries", "POST", "", expect(office_bj="400", office_sz="400", lgo="400"), data=lambda w: {"name": ""}),
+    Entry("intermediary_detail", "GET", "firm", expect(**OFFICES)),
+    Entry("intermediary_detail", "GET", "firm", expect(**OFFICES), query="?year=99999", note="a year no date has"),
+    Entry("intermediary_detail", "POST", "firm", expect(office_bj="302 /office/intermediaries/{firm}/",
+                                                        office_sz="302 /office/intermediaries/{firm}/",
+                                                        lgo="302 /office/intermediaries/{firm}/"), mutates=True,
+          data=lambda w: {"year": "2023", "average_headcount": "30", "certified_public_accountants": "8", "tax_agents": "2"}),
+    Entry("records", "GET", "", expect(**OFFICES)),
+    Entry("records", "POST", "", expect(office_bj="400", office_sz="400", lgo="400"), data=lambda w: {"name": "", "kind": "fraud"},
+          note="an incomplete record is refused with its fields"),
+    Entry("public_records", "GET", "", everyone("200")),
     # the API (a role means: that user's API token)
     Entry("api:openapi-json", "GET", "", everyone("200")),
     Entry("api:openapi-view", "GET", "", everyone("200")),
@@ -269,6 +282,7 @@ MATRIX: list[Entry] = [
     Entry("api:get_application", "GET", "b", expect(ent_b="200", anon="401")),
     Entry("api:parameters", "GET", "", everyone("200"), op="GET /api/v1/parameters"),
     Entry("api:criteria", "GET", "", everyone("200"), op="GET /api/v1/criteria"),
+    Entry("api:field_suggest", "GET", "", everyone("200"), query="?text=" + "基于深度学习的图像识别软件", op="GET /api/v1/field-suggest"),
 ]
 MATRIX += supervision_access.entries(Entry, expect, everyone, ENTERPRISES, OFFICES)  # tests/web/supervision_access.py
 
@@ -309,12 +323,18 @@ def mw(world):
 @pytest.fixture
 def matrix_world(mw):
     """``mw`` plus A's applications further along: under expert review, in publicity (with an objection), filed,
-    certified."""
+    certified; an intermediary firm."""
+    from hnte_web.enterprises.credit_code import with_check_character
+    from hnte_web.registries.services import firm_save
+
     w = mw
     _panel_for_a(w)
     _publicity_for_a(w)
     supervision_access.world(w)
     w.users["expert_panel"] = w.panel_rev.leader.user
+    w.firm = firm_save(acting_user=w.office_bj, fields={"name": "某某会计师事务所", "credit_code": with_check_character("91110108MA01FRMX0"),
+                                                        "founded_on": dt.date(2010, 1, 1), "independent_practice": True})
+    w.ids["firm"] = w.firm.pk
     w.ids.update({"panel": w.panel_rev.pk, "rev": w.rev_a.pk, "expert_bj": w.expert_bj.pk, "pub": w.pub.pk,
                   "objection": w.objection.pk, "cert_number": w.cert.number})
     return w
@@ -382,6 +402,7 @@ def _kwargs(w, target: str) -> dict:
         "panel": {"pk": w.panel_rev.pk}, "rev": {"pk": w.rev_a.pk}, "att_rev": {"pk": w.att_rev.pk},
         "expert_bj": {"pk": w.expert_bj.pk}, "pub": {"pk": w.pub.pk}, "entry": {"pk": w.entry.pk},
         "objection": {"pk": w.objection.pk}, "cert": {"pk": w.cert.pk}, "filed": {"pk": w.filed.pk},
+        "firm": {"pk": w.firm.pk},
         **supervision_access.kwargs(w),
     }[target]
 
