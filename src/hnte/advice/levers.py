@@ -23,6 +23,18 @@ UNIT_SCALE = {"fen": Decimal(100), "centi_person": Decimal(100)}
 SEARCH_LIMIT = 10**15  # 10 trillion yuan: beyond this a gap is reported as not reachable
 
 
+def _copy(value: Any) -> Any:
+    """A deep copy of application data (dicts and lists of immutable scalars: str, Decimal, date, enum members),
+    several times faster than ``copy.deepcopy``, which the searches below call once per assessment."""
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_copy(v) for v in value)
+    if isinstance(value, set):
+        return copy.deepcopy(value)
+    return value
+
+
 @dataclass(frozen=True)
 class Lever:
     """``changes(data, n)`` edits a deep copy of the application data by ``n`` units."""
@@ -32,7 +44,7 @@ class Lever:
     changes: Callable[[dict, Decimal], list[tuple[str, Any]]]
 
     def apply(self, data: dict, n: int) -> tuple[dict, list[tuple[str, Any]]]:
-        out = copy.deepcopy(data)
+        out = _copy(data)
         amount = Decimal(n) / UNIT_SCALE[self.unit]
         edits = self.changes(out, amount)
         return out, edits
