@@ -889,3 +889,14 @@ def test_the_remind_command_runs_the_experts_reminders(accepted):
 
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("remind", "--today", "11/03/2030")
+
+
+def test_the_demo_pool_is_enough_for_a_draw_and_idempotent(accepted):
+    from hnte_web.experts.demo import demo_pool
+
+    w = accepted
+    make_user("expert_tech", "expert", expert_kind="technical")  # the demo log-in exists before its pool entry
+    assert demo_pool(office=w.office_bj, password="hnte-demo-2026") == 15
+    assert demo_pool(office=w.office_bj, password="hnte-demo-2026") == 0
+    panel = draw(w)
+    assert panel.problem() is None and panel.active_members().count() == 5

@@ -18,6 +18,7 @@ from hnte_web.applications.services import _jsonable, _store, application_create
 from hnte_web.enterprises.credit_code import with_check_character
 from hnte_web.enterprises.models import Enterprise
 from hnte_web.enterprises.services import enterprise_register, registration_activate
+from hnte_web.experts.demo import demo_pool
 
 DEMO_PASSWORD = "hnte-demo-2026"
 EXAMPLES = Path(hnte.__file__).resolve().parent / "examples"
@@ -57,6 +58,7 @@ class Command(BaseCommand):
                 app = application_create(acting_user=owner)
                 data = _jsonable(load_application(EXAMPLES / "pass_2016.yaml").model_dump(mode="python", exclude_none=True))
                 _store(Application.objects.get(pk=app.pk), data)
+            demo_pool(office=User.objects.get(username="office_bj"), password=DEMO_PASSWORD)  # 12 technical + 3 financial
             if not User.objects.filter(username="demo_pending").exists():
                 enterprise_register(username="demo_pending", password=DEMO_PASSWORD,
                                     fields=_enterprise_fields("北京待激活科技有限公司", "91110105MA02XYKW3", "110105", "北京市朝阳区示例街2号"))
