@@ -115,3 +115,44 @@ def report_figures(**overrides) -> dict:
                "high_tech_income": "36000000"}
     figures.update(overrides)
     return figures
+
+
+def dashboard_world():
+    """For the dashboard: three identified enterprises (two in Beijing, one in Suzhou) with their 2024 annual reports
+    (on time, late, missed), a proposal in Beijing and a revocation in Suzhou; an application reported and one
+    rejected (pass rates); a Beijing expert pool with a panel under review (workload)."""
+    from hnte_web.experts.services import panel_draw
+    from hnte_web.publicity.services import system_user
+    from hnte_web.review.services import application_reject
+    from hnte_web.supervision import services
+
+    from .publicity_support import reported, submitted
+    from .test_experts import add_pool
+
+    s = staff()
+    s.e1, s.u1, s.app1, s.cert1 = identified(s.office_bj, "e1", "北京甲一科技有限公司", "91110108MA01EEEE1", "110108",
+                                             dt.date(2024, 12, 10), shift=0)
+    s.e2, s.u2, s.app2, s.cert2 = identified(s.office_bj, "e2", "北京乙二科技有限公司", "91110105MA01FFFF2", "110105",
+                                             dt.date(2024, 12, 10), shift=0)
+    s.e3, s.u3, s.app3, s.cert3 = identified(s.office_sz, "e3", "苏州丙三科技有限公司", "91320505MA01HHHH4", "320505",
+                                             dt.date(2024, 12, 12), shift=0)
+    system = system_user()
+    for cert in (s.cert1, s.cert2, s.cert3):
+        services.annual_report_open(acting_user=system, certificate=cert, year=2024, today=dt.date(2025, 1, 2))
+    services.annual_report_submit(acting_user=s.u1, report=s.cert1.annual_reports.get(), figures=report_figures(),
+                                  today=dt.date(2025, 4, 1))
+    for cert in (s.cert2, s.cert3):
+        services.annual_report_miss(acting_user=system, report=cert.annual_reports.get(), today=dt.date(2025, 6, 1))
+    services.annual_report_submit(acting_user=s.u2, report=s.cert2.annual_reports.get(), figures=report_figures(),
+                                  today=dt.date(2025, 6, 5))
+    services.revocation_propose(acting_user=s.office_bj, certificate=s.cert2, ground="art19_1", start_year=2024,
+                                basis="申请材料弄虚作假（测试）", today=dt.date(2025, 7, 1))
+    rev = services.revocation_propose(acting_user=s.office_sz, certificate=s.cert3, ground="art19_2", start_year=2025,
+                                      basis="重大安全事故（测试）", today=dt.date(2025, 7, 1))
+    services.revocation_decide(acting_user=s.office_sz, revocation=rev, reason="决定取消", today=dt.date(2025, 8, 1))
+    reported(s.office_bj, s.u1)
+    rejected = submitted(s.u2)
+    application_reject(acting_user=s.office_bj, application=rejected, reason="研发费用归集不实")
+    add_pool(s.office_bj)
+    s.panel = panel_draw(acting_user=s.office_bj, application=s.app1, seed=7)
+    return s

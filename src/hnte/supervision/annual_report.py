@@ -136,12 +136,11 @@ def _consistency(v: dict[str, Decimal]) -> list[InputIssue]:
     for part, whole in pairs:
         if part in v and whole in v and v[part] > v[whole]:
             p, w = FIELD_BY_KEY[part], FIELD_BY_KEY[whole]
-            issues.append(InputIssue(part, f"{p.label_zh}（{v[part]}）不能大于{w.label_zh}（{v[whole]}）",
-                                     f"{p.label_en} ({v[part]}) cannot exceed {w.label_en.lower()} ({v[whole]})"))
+            issues.append(InputIssue(part, f"{p.label_zh}不能大于{w.label_zh}", f"{p.label_en} cannot exceed {w.label_en.lower()}"))
     counted = v.get("total_income", Decimal(0)) - v.get("non_taxable_income", Decimal(0))
     if "high_tech_income" in v and "total_income" in v and v["high_tech_income"] > counted:
-        issues.append(InputIssue("high_tech_income", f"高新技术产品（服务）收入（{v['high_tech_income']}）不能大于总收入减不征税收入（{counted}）",
-                                 f"high-tech income ({v['high_tech_income']}) cannot exceed total income less non-taxable income ({counted})"))
+        issues.append(InputIssue("high_tech_income", "高新技术产品（服务）收入不能大于总收入减不征税收入",
+                                 "high-tech income cannot exceed total income less non-taxable income"))
     return issues
 
 

@@ -69,7 +69,7 @@ class AnnualReportForm(forms.Form):
 
 
 class ChangeReportForm(Bilingual):
-    kind = forms.ChoiceField(choices=[("name", "更名 / name change"), ("major", "重大变化 / major change")])
+    kind = forms.CharField(widget=forms.Select(choices=[("name", "更名 / name change"), ("major", "重大变化 / major change")]))
     event_on = forms.DateField(required=False, **DATE)
     new_name = forms.CharField(required=False, max_length=300)
     major_kinds = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple,
@@ -99,7 +99,7 @@ class RelocationForm(Bilingual):
     labels = {"certificate_number": ("证书编号", "Certificate number"), "credit_code": ("统一社会信用代码", "Credit code"), "kind": ("迁移类型", "Kind of move"), "to_region": ("迁入地区划代码", "New region code"), "new_address": ("迁入后的注册地址", "New address"), "moved_on": ("完成迁移日期", "Move completed on"), "evidence": ("迁入地登记机关出具的证明", "Registration authority\'s evidence")}
     certificate_number = forms.CharField(max_length=40, required=False)
     credit_code = forms.CharField(max_length=18, required=False)
-    kind = forms.ChoiceField(choices=RelocationKind.choices, required=False)
+    kind = forms.CharField(widget=forms.Select(choices=RelocationKind.choices), required=False)
     to_region = forms.CharField(max_length=6, required=False)
     new_address = forms.CharField(max_length=300, required=False)
     moved_on = forms.DateField(required=False, **DATE)
@@ -125,7 +125,7 @@ class CheckItemForm(Bilingual):
     checked_on = forms.DateField(required=False, **DATE)
     inspectors = forms.CharField(max_length=200, required=False)
     findings = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    conclusion = forms.ChoiceField(choices=[("", "—")] + list(CheckConclusion.choices), required=False)
+    conclusion = forms.CharField(widget=forms.Select(choices=[("", "—")] + list(CheckConclusion.choices)), required=False)
 
 
 class ReexaminationForm(Bilingual):
@@ -135,7 +135,7 @@ class ReexaminationForm(Bilingual):
     department = forms.CharField(max_length=100, required=False)
     document_number = forms.CharField(max_length=100, required=False)
     letter_date = forms.DateField(required=False, **DATE)
-    dispute = forms.ChoiceField(choices=DisputeKind.choices, required=False)
+    dispute = forms.CharField(widget=forms.Select(choices=DisputeKind.choices), required=False)
     disputed_year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
     grounds = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     data = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 6}))
@@ -150,6 +150,6 @@ class ConcludeForm(Bilingual):
 
 class ProposeForm(Bilingual):
     labels = {"ground": ("法定事由", "Legal ground"), "start_year": ("事由发生或不符合认定条件的年度", "Year the ground arose"), "basis": ("事实依据", "Facts")}
-    ground = forms.ChoiceField(choices=RevocationGround.choices, required=False)
+    ground = forms.CharField(widget=forms.Select(choices=RevocationGround.choices), required=False)
     start_year = forms.IntegerField(required=False, min_value=2000, max_value=2100)
     basis = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))

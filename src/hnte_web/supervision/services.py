@@ -20,7 +20,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
-from hnte.application.load import parse_application
+from hnte.application.load import _parse_text, parse_application
 from hnte.core.errors import InputError, InputIssue
 from hnte.engine import assess
 from hnte.procedure.calendar import CalendarError
@@ -754,11 +754,13 @@ def reexamination_record(*, acting_user, certificate_number: str, credit_code: s
                              "an R&D-ratio dispute needs the figures of the year in question and the two before it"))
         else:
             try:
-                data = _parse_application_text(data_text, "data")
+                data = _parse_text(data_text, "")
+                if not isinstance(data, dict):
+                    raise InputError("", [InputIssue("", "应为一个申请书对象（hnte/application@1）", "expected one application object")])
                 if disputed_year is not None:
                     result = reexamination_result(data, disputed_year)
             except InputError as e:
-                problems += [(i.path, i.message_zh, i.message_en) for i in e.issues]
+                problems += [(f"data: {i.path}" if i.path else "data", i.message_zh, i.message_en) for i in e.issues]
             except ValueError as e:
                 problems.append(("data", f"数据中缺少问题所属年度 {disputed_year} 的数字", str(e)))
     if problems:

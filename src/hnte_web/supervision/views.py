@@ -499,12 +499,12 @@ def supervision_dashboard(request):
         "compliance": charts.stacked_chart("chart-reports", t(lang, "年度发展情况报表填报情况", "Annual-report compliance"),
                                            [(str(y), v) for y, v in compliance], series),
         "revocations": charts.stacked_chart("chart-revocations", t(lang, "取消资格（按法定事由）", "Revocations by ground"),
-                                            [(services.ARTICLE_TEXT[g][1], v) for g, v in revs],
+                                            [(t(lang, *services.ARTICLE_TEXT[g]), v) for g, v in revs],
                                             [REVOCATION.state_label(s, lang) for s in ("proposed", "revoked", "dismissed")]),
     }
     if workload is not None:
         svg["workload"] = charts.stacked_chart("chart-workload", t(lang, "专家工作量", "Expert workload"),
-                                               [(name, [now, done]) for name, now, done in workload],
+                                               [(name, [now, done]) for name, now, done in workload if now or done][:25],
                                                [t(lang, "评审中", "under review"), t(lang, "已提交评价表", "forms submitted")])
     return _render(request, "supervision/dashboard.html", {
         "svg": svg, "fields": fields, "regions": regions, "stages": stages, "compliance": compliance, "series": series,
