@@ -148,8 +148,9 @@ def test_office_decisions_through_the_page(client, world):
 def test_two_office_users_deciding_at_the_same_moment_one_wins(django_db_blocker):
     """Both offices of the region press a button at once: exactly one transition happens, the other is told
     why it cannot, and the audit log shows one event."""
-    from .conftest import enterprise_fields
     from hnte_web.enterprises.services import enterprise_register, registration_activate
+
+    from .conftest import enterprise_fields
 
     office1 = make_user("office_bj1", "office", region_prefix="11")
     office2 = make_user("office_bj2", "office", region_prefix="11")
