@@ -60,5 +60,6 @@ def audit_verify() -> list[int]:
 def notify_on_commit(user, message_zh: str, message_en: str, link: str = "") -> None:
     """Write a notification inside the caller's transaction: it becomes visible exactly when the change it
     announces commits, and vanishes with it on a rollback. (Written by an on-commit callback instead, a crash
-    between the commit and the callback would lose it: tests/web/test_faults.py kills the server there.)"""
+    between the commit and the callback would lose it; tests/web/test_faults.py checks every notification against
+    the audit events after killing the server mid-transition.)"""
     Notification.objects.create(user=user, message_zh=message_zh, message_en=message_en, link=link)
