@@ -579,3 +579,31 @@ def test_a_reidentification_is_prefilled_and_marks_the_class_ii_ip(one):
     assert all("income" not in p for p in data["products"]) and app.state == "draft"
     with pytest.raises(TransitionRefused):
         services.reidentification_prefill(acting_user=one.office_bj, certificate=one.cert, today=dt.date(2026, 3, 2))
+
+
+def test_one_record_failing_never_stops_the_run_for_the_others(one, monkeypatch):
+    s = one
+    other = identified(s.office_bj, "e2", "北京乙二科技有限公司", "91110105MA01FFFF2", "110105", ISSUED, shift=-1)[3]
+    original = services.annual_report_open
+
+    def broken(**kw):
+        if kw["certificate"].pk == s.cert.pk:
+            raise RuntimeError("disk full")
+        return original(**kw)
+
+    monkeypatch.setattr(services, "annual_report_open", broken)
+    with pytest.raises(CommandError, match=f"certificate {s.cert.pk}: RuntimeError: disk full"):
+        call_command("supervise", "--today", "2024-01-01", stdout=io.StringIO())
+    assert list(AnnualReport.objects.values_list("certificate_id", flat=True)) == [other.pk]
+
+
+def test_the_prepayment_warning_falls_back_to_the_parameter_when_the_old_file_no_longer_assesses(one):
+    from hnte_web.applications.models import ApplicationVersion
+
+    assert services.prepayment_warning(one.cert)["expiry_year"] == 2026  # the advisor: 2023 + 3
+    data = one.app.versions.get().data
+    data["application_date"] = "2005-06-30"  # before any law version in force: the engine refuses it
+    ApplicationVersion.objects.filter(application=one.app).update(data_json=dumps(data))
+    warning = services.prepayment_warning(one.cert)
+    assert (warning["expiry_year"], warning["prepay_rate"], warning["true_up_rate"]) == (2026, 0.15, 0.25)
+    assert warning["cites"]

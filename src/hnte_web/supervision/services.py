@@ -885,11 +885,21 @@ def revocation_dismiss(*, acting_user, revocation: Revocation, reason: str, toda
 
 
 def prepayment_warning(cert: Certificate) -> dict:
-    """The expiry-year prepayment trap (SAT 2017 No. 24) as the engine's advisor states it for this certificate."""
+    """The expiry-year prepayment trap (SAT 2017 No. 24) as the engine's advisor states it for this certificate
+    (``expiry_year``, ``prepay_rate``, ``true_up_rate``, ``cites``). Should the certificate's application no longer
+    assess (data of another era), the same dated parameter is read directly."""
     from hnte.advice.benefits import benefits
+    from hnte.core.errors import LawVersionError
+    from hnte.core.parameters import ParameterView
+    from hnte.supervision.rules import benefit_years
 
-    result = assess(parse_application(certificate_data(cert)))
-    return benefits(result, certificate_year=cert.issued_on.year)["expiry_year_prepayment"]
+    try:
+        result = assess(parse_application(certificate_data(cert)))
+        return benefits(result, certificate_year=cert.issued_on.year)["expiry_year_prepayment"]
+    except (InputError, LawVersionError, KeyError):
+        ref = ParameterView(cert.issued_on).ref("tax.expiry_year_prepayment")
+        return {"expiry_year": benefit_years(cert.issued_on)[-1] + 1, "prepay_rate": float(ref.value["prepay_rate"]),
+                "true_up_rate": float(ref.value["true_up_rate"]), "cites": list(ref.cites)}
 
 
 def reidentification_prefill(*, acting_user, certificate: Certificate, today: dt.date | None = None) -> Application:

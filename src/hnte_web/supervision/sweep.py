@@ -17,6 +17,7 @@ nothing twice. A calendar year without data is reported (and the Leading Group O
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from dataclasses import dataclass, field
 
@@ -33,6 +34,8 @@ from . import schedule, services
 from .models import AnnualReport, ChangeReport, Reminder, Revocation
 from .status import EXPIRED, REVOKED, VALID, later_certificate, report_years, status_of
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass
 class SweepResult:
@@ -42,6 +45,7 @@ class SweepResult:
     proposed: list[int] = field(default_factory=list)  # revocations proposed
     publicity_ended: list[int] = field(default_factory=list)  # change reports whose publicity ended
     calendar_missing: set[int] = field(default_factory=set)  # years without working-day data
+    errors: list[str] = field(default_factory=list)  # a record the run could not handle (the others are handled)
 
     def summary(self) -> str:
         missing = "、".join(str(y) for y in sorted(self.calendar_missing)) or "无"
@@ -65,6 +69,15 @@ def _retrying(fn, attempts: int = 20):
     return None  # pragma: no cover
 
 
+def _guarded(result: SweepResult, what: str, fn) -> None:
+    """One record's failure never stops the run for the others: it is rolled back, logged and reported."""
+    try:
+        _retrying(fn)
+    except Exception as e:  # noqa: BLE001 - reported by the command (non-zero exit), the run goes on
+        logger.exception("supervise: %s failed", what)
+        result.errors.append(f"{what}: {type(e).__name__}: {e}")
+
+
 def supervise(*, acting_user, today: dt.date | None = None) -> SweepResult:
     today = today or clock.today()
     result = SweepResult()
@@ -72,11 +85,11 @@ def supervise(*, acting_user, today: dt.date | None = None) -> SweepResult:
         calendar = services.web_calendar()
         revoked = dict(Revocation.objects.filter(state="revoked").values_list("certificate_id", "revoked_on"))
         for pk in Certificate.objects.order_by("id").values_list("pk", flat=True):
-            _retrying(lambda pk=pk: _sweep_certificate(pk, acting_user, today, calendar, revoked.get(pk), result))
+            _guarded(result, f"certificate {pk}", lambda pk=pk: _sweep_certificate(pk, acting_user, today, calendar, revoked.get(pk), result))
         for pk in ChangeReport.objects.filter(state="in_publicity", publicity_last_day__lt=today).values_list("pk", flat=True):
-            _retrying(lambda pk=pk: _end_publicity(pk, acting_user, today, result))
+            _guarded(result, f"change report {pk}", lambda pk=pk: _end_publicity(pk, acting_user, today, result))
         for pk in ChangeReport.objects.filter(kind="major", late=True).values_list("pk", flat=True):
-            _retrying(lambda pk=pk: _late_major_change(pk, acting_user, today, result))
+            _guarded(result, f"change report {pk}", lambda pk=pk: _late_major_change(pk, acting_user, today, result))
         for year in sorted(result.calendar_missing):
             _retrying(lambda year=year: _calendar_missing(year, acting_user, today, result))
     return result

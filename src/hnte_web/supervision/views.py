@@ -124,12 +124,8 @@ def supervision_enterprise(request):
         data = services.certificate_data(cert)
         warning = None
         if row["status"] == VALID:
-            try:
-                w = services.prepayment_warning(cert)
-                if w["expiry_year"] == today.year:
-                    warning = w
-            except (InputError, KeyError, ValueError):
-                warning = None
+            w = services.prepayment_warning(cert)
+            warning = w if w["expiry_year"] == today.year else None
         items.append({**row, "reports": list(cert.annual_reports.order_by("year")),
                       "changes": list(cert.change_reports.order_by("-id")),
                       "reissues": list(cert.reissues.all()), "relocations": list(cert.relocations.all()),

@@ -29,3 +29,6 @@ class Command(BaseCommand):
                                    f"(expected a date YYYY-MM-DD)") from None
         result = supervise(acting_user=system_user(), today=today)
         self.stdout.write(result.summary())
+        if result.errors:
+            raise CommandError(f"{len(result.errors)} 条记录未能处理（其余已处理）(records not handled; the others were):\n"
+                               + "\n".join(result.errors))
