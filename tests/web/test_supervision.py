@@ -245,6 +245,8 @@ def test_a_change_reported_after_three_months_is_flagged_late(one, event_on, rep
     ({"kind": "name", "new_name": "新名称", "event_on": dt.date(2024, 4, 2)}, {"event_on"}),  # after today
     ({"kind": "name", "new_name": "新名称", "event_on": dt.date(2023, 11, 14)}, {"event_on"}),  # before the certificate
     ({"kind": "other", "new_name": "新名称"}, {"kind"}),
+    ({"kind": "major", "new_name": "", "major_kinds": ["merger"], "data_text": dumps(example_data() | {"application_date": "2007-06-30",
+                                                                                                     "years": []})}, {"data"}),
     ({"kind": "name", "new_name": "新名称", "description": ""}, {"description"}),
 ])
 def test_a_change_report_names_every_wrong_field(one, kwargs, fields):

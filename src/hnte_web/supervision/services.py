@@ -297,6 +297,7 @@ def change_report_submit(*, acting_user, certificate: Certificate, kind: str, ev
     if (data_text or "").strip():
         try:
             data = _parse_application_text(data_text, "data")
+            _assessment_summary(data)
         except InputError as e:
             problems += [(i.path, i.message_zh, i.message_en) for i in e.issues]
     elif kind == "major":
@@ -398,7 +399,13 @@ def change_report_reissue(*, acting_user, change: ChangeReport, today: dt.date |
 
 
 def _assessment_summary(data: dict) -> dict:
-    result = assess(parse_application(data))
+    """The engine's verdict on the application file (a date outside every law version is an error on ``data``)."""
+    from hnte.core.errors import LawVersionError
+
+    try:
+        result = assess(parse_application(data))
+    except LawVersionError as e:
+        raise InputError("", [InputIssue(f"data: {e.path}", e.message_zh, e.message_en)]) from None
     return {"verdict": result.verdict, "application_date": result.app.application_date.isoformat(),
             "law_version": result.law.id,
             "criteria": [{"id": c.id, "label_zh": c.label_zh, "label_en": c.label_en, "status": c.status, "cites": list(c.cites)}
@@ -411,7 +418,11 @@ def change_report_recheck(*, acting_user, change: ChangeReport, reason: str = ""
     today = _today(today)
     if change.state == "in_publicity" and not (reason or "").strip():
         raise TransitionRefused("公示期间转为核实须写明异议情况", "reason: state the objection", code="reason")
-    summary = _assessment_summary(loads(change.data_json)) if change.data_json else {}
+    try:
+        summary = _assessment_summary(loads(change.data_json)) if change.data_json else {}
+    except InputError as e:
+        raise TransitionRefused("变化后的申请数据无法评估：" + e.render("zh"), "the file after the change cannot be assessed: " + e.render("en"),
+                                code="data") from None
     with clock.acting_on(today):
         CHANGE_REPORT.perform(change, "recheck", acting_user=acting_user, reason=reason or "按第十一条核实",
                               effect=lambda c: setattr(c, "assessment", summary),
@@ -691,8 +702,13 @@ def check_item_record(*, acting_user, item: CheckItem, checked_on: dt.date | Non
 def reexamination_result(data: dict, disputed_year: int) -> dict:
     """Guidelines 五（二）: the R&D ratio of Art. 11(5) recomputed over the disputed year and the two before it (fewer
     when the enterprise operated less), the tier from the disputed year's sales."""
+    from hnte.core.errors import LawVersionError
+
     window = reexamination_window(data, disputed_year)
-    result = assess(parse_application(window))
+    try:
+        result = assess(parse_application(window))
+    except LawVersionError as e:
+        raise InputError("", [InputIssue(e.path, e.message_zh, e.message_en)]) from None
     figs = [result.criterion("art11_5_rd_expense_ratio"), result.criterion("art11_5_domestic_rd_share")]
     statuses = [f.status for f in figs]
     status = "fail" if "fail" in statuses else "unknown" if "unknown" in statuses else "pass"
