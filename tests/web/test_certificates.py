@@ -170,6 +170,10 @@ def test_the_office_issues_from_its_page_and_the_enterprise_downloads_a_real_pdf
     cert.refresh_from_db()
     assert len(cert.pdf_sha256) == 64
     assert client.get(f"/certificates/{cert.pk}/certificate.pdf").content == body  # printed once, kept
+    kept = services._pdf_path(cert)
+    kept.write_bytes(b"%PDF-1.4 another certificate's file")  # e.g. left by another database: never served
+    again = client.get(f"/certificates/{cert.pk}/certificate.pdf").content
+    assert again.startswith(b"%PDF") and "甲科技有限公司" in "".join(p.extract_text() for p in PdfReader(io.BytesIO(again)).pages)
     # nobody else's
     client.force_login(w.user_b)
     assert client.get(f"/certificates/{cert.pk}/certificate.pdf").status_code == 404

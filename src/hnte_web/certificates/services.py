@@ -90,19 +90,24 @@ def certificate_html(cert: Certificate, verify_url: str = "") -> str:
 
 
 def certificate_pdf(cert: Certificate, verify_url: str = "") -> bytes:
-    """The certificate as a PDF (HTML printed by Debian's Chromium, fonts embedded), printed once and kept."""
+    """The certificate as a PDF (HTML printed by Debian's Chromium, fonts embedded), printed once and kept; the
+    kept file is served only while its SHA-256 is the one recorded for this certificate (else it is printed again:
+    a file left by another database, or altered, is never handed out)."""
     from hnte.report.pdf import html_to_pdf
 
     path = _pdf_path(cert)
-    if path.exists():
-        return path.read_bytes()
+    if cert.pdf_sha256 and path.exists():
+        body = path.read_bytes()
+        if hashlib.sha256(body).hexdigest() == cert.pdf_sha256:
+            return body
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
         out = Path(tmp) / "certificate.pdf"
         html_to_pdf(certificate_html(cert, verify_url), out)
         body = out.read_bytes()
         out.replace(path)  # readers see the whole file or none
-    Certificate.objects.filter(pk=cert.pk, pdf_sha256="").update(pdf_sha256=hashlib.sha256(body).hexdigest())
+    cert.pdf_sha256 = hashlib.sha256(body).hexdigest()
+    Certificate.objects.filter(pk=cert.pk).update(pdf_sha256=cert.pdf_sha256)
     return body
 
 
