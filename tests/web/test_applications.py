@@ -4,6 +4,7 @@ submission as immutable versions, return and resubmission."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from decimal import Decimal
@@ -320,3 +321,22 @@ def test_an_incident_needs_its_date(client, world):
     client.force_login(world.user_b)
     r = client.post(f"/applications/{world.app_b.pk}/edit/basic/", {"enterprise.incidents": "major_safety_accident"})
     assert r.status_code == 400 and 'data-for="enterprise.incident_date"' in r.content.decode()
+
+
+def test_experts_stay_anonymous_in_the_history_the_enterprise_reads(world, client):
+    """After the panel's evaluation the enterprise sees "the expert panel", never the leader's account name;
+    the office still sees who acted."""
+    from hnte_web.review import services as review
+
+    from .publicity_support import through_panel
+
+    application_submit(acting_user=world.user_a, application=world.app_a, commitment_by="张三", agreed=True)
+    batch = review.batch_create(acting_user=world.office_bj, name="第一批", year=2024, deadline=dt.date(2024, 7, 31))
+    review.application_accept(acting_user=world.office_bj, application=world.app_a, batch=batch)
+    app = through_panel(world.office_bj, Application.objects.get(pk=world.app_a.pk))
+    leader = app.panels.order_by("-id").first().leader.user.username
+    client.force_login(world.user_a)
+    page = client.get(f"/applications/{app.pk}/").content.decode()
+    assert "专家组" in page and leader not in page
+    client.force_login(world.office_bj)
+    assert leader in client.get(f"/applications/{app.pk}/").content.decode()

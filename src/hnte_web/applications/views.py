@@ -45,6 +45,14 @@ def _visible_data(request, app) -> dict:
 OFFICE_ACTIONS = ("accept", "return", "reject", "move_to_standard", "recommend", "report", "file")
 
 
+def _actor_shown(event, request) -> str:
+    """Experts stay anonymous to the enterprise (and to anyone but offices): their actions show as the panel's."""
+    actor = event.actor
+    if actor is not None and actor.is_expert and not (request.user.is_office or request.user.is_lgo):
+        return t(request, "专家组", "the expert panel")
+    return event.actor_label
+
+
 def _records(user, app):
     """Intake shows the office any active record of fraud against the enterprise."""
     if not (user.is_office or user.is_lgo):
@@ -126,6 +134,8 @@ def application_detail(request, pk: int):
     history = AuditEvent.objects.filter(object_type="applications.application", object_id=str(app.pk)).select_related("actor")
     if not request.user.is_enterprise:
         history = history.exclude(action="application.create")
+    history = [{"at": h.at, "actor": _actor_shown(h, request), "action": h.action, "from_state": h.from_state,
+                "to_state": h.to_state, "reason": h.reason} for h in history]
     problems = submission_problems(app, request.lang) if request.user.is_enterprise and app.editable else []
     return render(request, "applications/detail.html", {
         "app": app, "state": APPLICATION.state_label(app.state, request.lang), "versions": versions, "history": history,
