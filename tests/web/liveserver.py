@@ -88,7 +88,7 @@ class Server:
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, f"the server stopped:\n{self.log()}"
             try:
-                if self.request("GET", "/healthz", timeout=5).status == 200:
+                if self.request("GET", "/healthz", timeout=5).status in (200, 301):  # 301: HTTPS mode redirects plain HTTP
                     return self
             except OSError:
                 pass
