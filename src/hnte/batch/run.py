@@ -7,6 +7,7 @@ other rows are assessed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ import polars as pl
 
 from hnte.batch.columns import COLUMNS, RANGES, SCALE
 from hnte.batch.table import RowError, TableScan, _NotUtf8, scan_table
-from hnte.batch.vector import Evaluator, Group
+from hnte.batch.vector import Evaluator, Group, pick
 from hnte.core.errors import LawVersionError
 from hnte.core.parameters import load_all
 from hnte.core.registry import LawVersion, Programme, law_versions, programmes, select
@@ -25,6 +26,7 @@ from hnte.core.registry import LawVersion, Programme, law_versions, programmes, 
 INDICATOR_COLUMNS = ("registration_days", "rd_ratio", "rd_ratio_min", "rd_domestic_share", "staff_science_tech_ratio",
                      "staff_college_ratio", "staff_rd_staff_ratio", "high_tech_ratio", "main_products_share", "ip_usable",
                      "conversions_average", "growth_net_assets", "growth_total_assets", "growth_sales")
+CODE_LEVELS = 3  # catalogue codes have at most three levels (1, 1.2, 1.2.3: catalogue.CODE_PATTERN)
 ENGINE = "streaming"  # morsel-driven: measured faster than the in-memory engine on 1M rows
 STATUS = pl.Enum(["pass", "fail", "unknown"])  # categorical columns: cheap to build and to write
 VERDICT = pl.Enum(["eligible", "not_eligible", "undetermined"])
@@ -111,9 +113,12 @@ def validate(df: pl.LazyFrame, ev: Evaluator, *, first: list[tuple[pl.Expr, int]
     cat, _ = catalogue.in_force(p)  # the single engine's Catalogue.check, vectorised
     code = c("technical_field")
     recorded = list(cat.entries)
-    deeper = code.str.contains(catalogue.CODE_PATTERN) & (code.str.count_matches(r"\.") + 1 > cat.checked_levels)
-    prefix = code.str.extract(rf"^(\d+(?:\.\d+){{0,{cat.checked_levels - 1}}})", 1)
-    valid = code.is_in(recorded) | (deeper & prefix.is_in(recorded))
+    valid = code.is_in(recorded)
+    # a code deeper than the checked levels is valid under a recorded entry of exactly those levels (its prefix);
+    # codes have at most three levels (catalogue.CODE_PATTERN), so a catalogue checked to three has none
+    under = sorted(k for k in recorded if k.count(".") + 1 == cat.checked_levels)
+    if cat.checked_levels < CODE_LEVELS and under:
+        valid = valid | (code.str.contains(catalogue.CODE_PATTERN) & code.str.contains("^(?:" + "|".join(re.escape(k) for k in under) + r")\."))
     checks.append((code.is_not_null() & ~valid, "technical_field", "技术领域代码不在《国家重点支持的高新技术领域》中",
                    "technical field not in the catalogue"))
     if p.has("scoring.rd_management.items"):
@@ -141,20 +146,25 @@ def _finish(df: pl.DataFrame, ev: Evaluator, criteria) -> pl.DataFrame:
     all_pass = pl.all_horizontal([pl.col(i).fill_null(False) for i in ids])
     verdict = (pl.when(any_fail).then(pl.lit("not_eligible", dtype=VERDICT)).when(all_pass).then(pl.lit("eligible", dtype=VERDICT))
                .otherwise(pl.lit("undetermined", dtype=VERDICT)))
-    gap = pl.lit(None, dtype=pl.String)
-    for i in reversed(ids):
-        gap = pl.when(pl.col(i).is_null()).then(pl.lit(i[2:] + " (unknown)")).otherwise(gap)
-    for i in reversed(ids):
-        gap = pl.when(pl.col(i) == False).then(pl.lit(i[2:])).otherwise(gap)  # noqa: E712
+    # the main gap: the first criterion failed, else the first unknown
+    gap = pl.lit(None, dtype=pl.UInt32)
+    for k in reversed(range(len(ids))):
+        gap = pl.when(pl.col(ids[k]).is_null()).then(pl.lit(len(ids) + k, dtype=pl.UInt32)).otherwise(gap)
+    for k in reversed(range(len(ids))):
+        gap = pl.when(pl.col(ids[k]) == False).then(pl.lit(k, dtype=pl.UInt32)).otherwise(gap)  # noqa: E712
+    gap = pick(gap, [i[2:] for i in ids] + [i[2:] + " (unknown)" for i in ids])
     out = df.with_columns(verdict.alias("verdict"), gap.alias("main_gap"),
                           pl.lit(ev.g.law.id).alias("law_version"), pl.lit(ev.g.programme.id).alias("programme"),
                           *[pl.when(pl.col(i)).then(pl.lit("pass", dtype=STATUS)).when(~pl.col(i)).then(pl.lit("fail", dtype=STATUS))
                             .otherwise(pl.lit("unknown", dtype=STATUS)).alias(i) for i in ids])
-    size = (pl.when(pl.col("y3_sales_revenue").is_null()).then(pl.lit(None, dtype=pl.String))
-            .when(pl.col("y3_sales_revenue") <= 50_000_000_00).then(pl.lit("≤5000万"))
-            .when(pl.col("y3_sales_revenue") <= 200_000_000_00).then(pl.lit("5000万–2亿")).otherwise(pl.lit(">2亿")))
+    sales = pl.col("y3_sales_revenue")
+    size = pick(pl.when(sales <= 50_000_000_00).then(pl.lit(0, dtype=pl.UInt32)).when(sales <= 200_000_000_00).then(pl.lit(1, dtype=pl.UInt32))
+                .when(sales.is_not_null()).then(pl.lit(2, dtype=pl.UInt32)), ["≤5000万", "5000万–2亿", ">2亿"])
+    # the top-level field: the code's digits before the first dot (rows in error are left out, and the others'
+    # codes are in the catalogue: 1, 1.2, 1.2.3)
+    code = pl.col("technical_field")
     out = out.with_columns(size.alias("size_band"), pl.col("region_code").str.slice(0, 2).alias("province"),
-                           pl.col("technical_field").str.extract(r"^(\d+)", 1).alias("field"))
+                           code.str.head(code.str.find(".", literal=True).fill_null(code.str.len_bytes())).alias("field"))
     names = set(out.collect_schema().names())
     keep = ["_row", "_error_check", "id", "name", "programme", "law_version", "verdict", *ids, "score_min", "score_max", "score_verdict", "main_gap",
             *[x for x in INDICATOR_COLUMNS if x in names], "province", "field", "size_band"]
@@ -214,8 +224,8 @@ def _groups(df: pl.LazyFrame) -> tuple[list[_Group], int]:
 
 
 def _plan(df: pl.LazyFrame, groups: list[_Group], *, suspect: bool, trusted: bool, overrides: dict | None) -> tuple[pl.LazyFrame, _Run]:
-    """One lazy plan for every row: each group's validation, indicators, statuses and score (a branch per group,
-    the largest group's branch also carrying the rows without a date or with a programme not in force)."""
+    """One lazy plan for every row: each group's validation, indicators, statuses and score. The largest group's
+    branch comes first and has every row, in order; then a branch per other group, with its rows."""
     run = _Run(pl.DataFrame(), [], groups, {})
     good = [g for g in groups if g.error is None]
     keyed = len(good) != len(groups) or len(good) > 1
@@ -234,12 +244,10 @@ def _plan(df: pl.LazyFrame, groups: list[_Group], *, suspect: bool, trusted: boo
         return df.select("_row", "id", code.alias("_error_check")), run
     main = max(good, key=lambda g: g.rows)
     branches = []
-    for g in good:
-        if g is main:
-            others = [key(o) for o in good if o is not main]
-            part = df.filter(~pl.any_horizontal(others)) if others else df
-        else:
-            part = df.filter(key(g))
+    for g in [main, *(g for g in good if g is not main)]:
+        # the largest group's branch takes every row (the other groups' rows are then overwritten: no filter, no
+        # sort); each other group's branch takes its own rows
+        part = df if g is main else df.filter(key(g))
         ev = Evaluator(Group(g.law, g.prog, g.when, overrides))
         planned, rules = validate(ev.base(part), ev, first=first + (outside if g is main else []), offset=len(run.rules), trusted=trusted)
         run.rules += rules
@@ -262,19 +270,49 @@ def _run(df: pl.LazyFrame, *, suspect: bool, trusted: bool, as_of: dt.date | Non
     parts: list[pl.DataFrame] = []
     done = 0
     if total:
-        # streamed in morsels (independent columns in parallel, shared subexpressions once); the batches move the progress bar
+        # streamed in morsels (independent columns in parallel, shared subexpressions once); the batches move the
+        # progress bar (the first branch has every row: the other groups' branches follow, short)
         for batch in (batches or _collect_batches)(query, engine=ENGINE):
             parts.append(batch)
             done += batch.height
             if progress:
-                progress(done, total)
+                progress(min(done, total), total)
     if not parts:
         run.out = pl.DataFrame(schema=query.collect_schema())
-    else:
-        run.out = pl.concat(parts, rechunk=False)
-        if sum(g.error is None for g in groups) > 1:
-            run.out = run.out.sort("_row")
+        return run
+    if done > total:
+        parts = _overwrite(parts, total)
+    run.out = pl.concat(parts, rechunk=False)
     return run
+
+
+def _overwrite(parts: list[pl.DataFrame], total: int) -> list[pl.DataFrame]:
+    """The first ``total`` rows (the largest group's branch, every row in order) with the rows of the other
+    groups' branches (after them) written over, in place."""
+    main: list[pl.DataFrame] = []
+    rest: list[pl.DataFrame] = []
+    seen = 0
+    for batch in parts:
+        take = max(min(batch.height, total - seen), 0)
+        if take:
+            main.append(batch.slice(0, take) if take < batch.height else batch)
+        if take < batch.height:
+            rest.append(batch.slice(take))
+        seen += batch.height
+    parts.clear()
+    others = pl.concat(rest).sort("_row")
+    rows = others.get_column("_row")
+    for i, batch in enumerate(main):
+        first, last = batch.get_column("_row")[0], batch.get_column("_row")[-1]
+        lo, hi = rows.search_sorted(first, side="left"), rows.search_sorted(last, side="right")
+        if hi <= lo:
+            continue
+        sub = others.slice(lo, hi - lo)
+        at = batch.get_column("_row").search_sorted(sub.get_column("_row"))
+        columns = batch.get_columns()
+        main[i] = batch = None  # the columns are ours alone now: scatter writes in place
+        main[i] = pl.DataFrame([col.scatter(at, sub.get_column(col.name).cast(col.dtype)) for col in columns])
+    return main
 
 
 def _collect_batches(query: pl.LazyFrame, **options) -> Iterator[pl.DataFrame]:

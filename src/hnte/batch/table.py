@@ -545,7 +545,12 @@ def _native(kind: str, c: pl.Expr, dtype: pl.DataType) -> _Plan | None:
         if isinstance(dtype, pl.Decimal):
             scale = dtype.scale or 0
             if scale <= 2:  # the stored integer is value × 10^scale: fen without any arithmetic on decimals
-                fen = c.to_physical().cast(pl.Int64, strict=False)
+                if (dtype.precision or 38) <= 18:  # |stored integer| < 10^18 < 2^63: the plain cast is exact
+                    fen = c.to_physical().cast(pl.Int64, wrap_numerical=True)
+                    if scale == 2:  # and |fen| < 10^18: never too large
+                        return fen, [], None
+                else:
+                    fen = c.to_physical().cast(pl.Int64, strict=False)
                 if scale < 2:
                     fen = pl.when(fen.abs() < _MAX_SCALED).then(fen * 10 ** (2 - scale))
                 big = (fen.is_null() & c.is_not_null()) | (fen.abs() >= _MAX_SCALED).fill_null(False)

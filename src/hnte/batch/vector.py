@@ -70,6 +70,11 @@ def all_present(names: list[str]) -> pl.Expr:
     return pl.all_horizontal([c(n).is_not_null() for n in names])
 
 
+def pick(index: pl.Expr, labels: list[str]) -> pl.Expr:
+    """``labels[index]`` (null where the index is null): the strings are built once, each row takes a view."""
+    return pl.lit(pl.Series(labels, dtype=pl.String)).gather(index)
+
+
 def status(known: pl.Expr, passed: pl.Expr) -> pl.Expr:
     return pl.when(known).then(passed).otherwise(pl.lit(None, dtype=pl.Boolean))
 
@@ -322,10 +327,10 @@ class Evaluator:
             test = at_least(bound) if row.get("inclusive", True) else above(bound)
             grade = pl.when(test).then(pl.lit(row["grade"])).otherwise(grade)
         grade = pl.when(forced_zero).then(pl.lit(table[-1]["grade"])).otherwise(grade)
+        f1, f2, f3 = (c(f"y{k}_{field}").cast(pl.Float64) for k in (1, 2, 3))  # from Int64: the same doubles as from Int128
         g_float = pl.when(forced_zero).then(None).when(cnt == 3).then(
-            pl.when(y1 <= 0).then(y3.cast(pl.Float64) / y2.cast(pl.Float64) - 1).otherwise(
-                0.5 * (y2.cast(pl.Float64) / y1.cast(pl.Float64) + y3.cast(pl.Float64) / y2.cast(pl.Float64)) - 1)
-        ).otherwise(y3.cast(pl.Float64) / y2.cast(pl.Float64) - 1)
+            pl.when(y1 <= 0).then(f3 / f2 - 1).otherwise(0.5 * (f2 / f1 + f3 / f2) - 1)
+        ).otherwise(f3 / f2 - 1)
         return df.with_columns(pl.when(known).then(grade).alias(f"_grade_{name}"), pl.when(known).then(g_float).alias(name))
 
     # ---------------------------------------------------------------- score
@@ -469,7 +474,8 @@ class Evaluator:
         meets_min = (c("_score_min") >= mark) if inclusive else (c("_score_min") > mark)
         meets_max = (c("_score_max") >= mark) if inclusive else (c("_score_max") > mark)
         return df.with_columns(
-            pl.when(meets_min).then(pl.lit("certain")).when(~meets_max).then(pl.lit("impossible")).otherwise(pl.lit("possible")).alias("score_verdict"),
+            pick(pl.when(meets_min).then(pl.lit(0, dtype=pl.UInt32)).when(~meets_max).then(pl.lit(1, dtype=pl.UInt32))
+                 .otherwise(pl.lit(2, dtype=pl.UInt32)), ["certain", "impossible", "possible"]).alias("score_verdict"),
             pl.when(meets_min).then(pl.lit(True)).when(~meets_max).then(pl.lit(False)).otherwise(pl.lit(None, dtype=pl.Boolean)).alias("_st_score"),
             (c("_score_min") / POINTS).round(2).alias("score_min"), (c("_score_max") / POINTS).round(2).alias("score_max"),
         )

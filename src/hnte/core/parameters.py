@@ -61,8 +61,23 @@ _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 _DecimalLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
+_FastDecimalLoader: type | None = None
+if getattr(yaml, "__with_libyaml__", False):  # the same loader on libyaml's parser: ~10× faster on the built-in data
+
+    class _FastDecimalLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+        pass
+
+    _FastDecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+    _FastDecimalLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
 def load_yaml(text: str) -> Any:
     """Parse YAML exactly (Decimal floats, duplicate keys rejected)."""
+    if _FastDecimalLoader is not None:
+        try:
+            return yaml.load(text, Loader=_FastDecimalLoader)  # noqa: S506 - CSafeLoader subclass
+        except yaml.YAMLError:
+            pass  # any error is reported as the pure-Python loader reports it (message and snippet)
     return yaml.load(text, Loader=_DecimalLoader)  # noqa: S506 - SafeLoader subclass
 
 
