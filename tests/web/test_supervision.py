@@ -283,7 +283,13 @@ def test_a_name_change_is_publicised_ten_working_days_then_reissued_with_the_sam
     cert = Certificate.objects.get(pk=s.cert.pk)
     assert (cert.number, cert.valid_until, cert.enterprise_name) == (number, valid_until, "北京甲一新名称有限公司")
     assert Enterprise.objects.get(pk=s.ent.pk).name == "北京甲一新名称有限公司"
-    assert not cached.exists()  # the printed certificate is printed again with the new name
+    assert not cached.exists() and cert.pdf_sha256 == ""  # the printed certificate is printed again with the new name
+    from pypdf import PdfReader
+
+    from hnte_web.certificates.services import certificate_pdf
+
+    printed = "".join(p.extract_text() for p in PdfReader(io.BytesIO(certificate_pdf(cert))).pages)
+    assert "北京甲一新名称有限公司" in printed and number in printed and "北京甲一科技有限公司" not in printed
     assert ChangeReport.objects.get(pk=c.pk).reissue.old_name == "北京甲一科技有限公司"
 
 
