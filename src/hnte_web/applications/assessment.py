@@ -22,8 +22,10 @@ def trace_text(result, figure_id: str, lang: str) -> str:
     return console.file.getvalue()
 
 
-def live_assessment(data: dict, *, lang: str = "zh", source: str = "申请书") -> dict[str, Any]:
-    """``{"ok": True, "view": ..., "traces": {criterion_id: text}}`` or ``{"ok": False, "issues": [...]}``."""
+def engine_check(data: dict, *, lang: str = "zh", source: str = "申请书") -> dict[str, Any]:
+    """The engine's verdict on ``data`` without what only the live panel shows (the advice's searches, the view, the
+    traces): ``{"ok": True, "result", "verdict", "missing", "audit"}`` or ``{"ok": False, "issues": [...]}``. Submission
+    needs only this (bench/bench_web.py: a fifth of the CPU of a full live assessment)."""
     try:
         app = parse_application(data, source)
         registries = {}
@@ -34,8 +36,18 @@ def live_assessment(data: dict, *, lang: str = "zh", source: str = "申请书") 
         result = assess(app, source=source, **registries)
     except InputError as e:
         return {"ok": False, "issues": e.to_dict(lang)["issues"]}
+    audit = result.audit.to_dict(lang) if getattr(result, "audit", None) is not None else None
+    return {"ok": True, "result": result, "verdict": result.verdict, "missing": list(result.missing), "audit": audit,
+            "submission_blocked": bool(audit and audit.get("submission_blocked"))}
+
+
+def live_assessment(data: dict, *, lang: str = "zh", source: str = "申请书") -> dict[str, Any]:
+    """``{"ok": True, "view": ..., "traces": {criterion_id: text}}`` or ``{"ok": False, "issues": [...]}``."""
+    check = engine_check(data, lang=lang, source=source)
+    if not check["ok"]:
+        return check
+    result = check["result"]
     view = build(result, advise(result, lang=lang), lang)
     traces = {c.id: trace_text(result, c.id, lang) for c in result.criteria}
-    audit = result.audit.to_dict(lang) if getattr(result, "audit", None) is not None else None
-    return {"ok": True, "view": view, "traces": traces, "verdict": result.verdict, "audit": audit,
-            "submission_blocked": bool(audit and audit.get("submission_blocked"))}
+    return {"ok": True, "view": view, "traces": traces, "verdict": result.verdict, "audit": check["audit"],
+            "submission_blocked": check["submission_blocked"]}

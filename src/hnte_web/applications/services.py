@@ -19,7 +19,7 @@ from hnte.core.errors import InputError, InputIssue
 from hnte_web.audit.services import audit_record, notify_on_commit
 from hnte_web.core.workflow import TransitionRefused
 
-from .assessment import live_assessment
+from .assessment import engine_check
 from .filedata import dumps
 from .models import Application, ApplicationVersion, Attachment
 from .sections import apply_post
@@ -183,12 +183,12 @@ def attachment_remove(*, acting_user, attachment: Attachment) -> None:
 
 def submission_problems(app: Application, lang: str = "zh") -> list[str]:
     """What keeps the draft from being submitted: invalid or missing data (the engine's own findings)."""
-    live = live_assessment(with_enterprise(app.data, app.enterprise), lang=lang)
-    if not live["ok"]:
-        return [f"{i['path']}: {i['message']}" if i["path"] else i["message"] for i in live["issues"]]
-    blocking = [f"{f['message']}（{'；'.join(f['cites'])}）" for f in (live.get("audit") or {}).get("findings", [])
+    check = engine_check(with_enterprise(app.data, app.enterprise), lang=lang)
+    if not check["ok"]:
+        return [f"{i['path']}: {i['message']}" if i["path"] else i["message"] for i in check["issues"]]
+    blocking = [f"{f['message']}（{'；'.join(f['cites'])}）" for f in (check.get("audit") or {}).get("findings", [])
                 if f["severity"] == "blocking"]
-    return list(live["view"]["missing"]) + blocking
+    return check["missing"] + blocking
 
 
 def application_submit(*, acting_user, application: Application, commitment_by: str, agreed: bool) -> ApplicationVersion:
@@ -208,7 +208,7 @@ def application_submit(*, acting_user, application: Application, commitment_by: 
 
     def effect(app: Application) -> None:
         data = with_enterprise(app.data, app.enterprise)
-        live = live_assessment(data)
+        live = engine_check(data)
         app.current_version += 1
         app.return_reason = ""
         version = ApplicationVersion(application=app, number=app.current_version, data_json=dumps(data),
