@@ -208,7 +208,7 @@ class Evaluator:
     def simple(self, df: pl.DataFrame) -> pl.DataFrame:
         out = []
         thr = self.v("registration_age.min_days")
-        days = (c("application_date") - c("registration_date")).dt.total_days()
+        days = (c("application_date").to_physical() - c("registration_date").to_physical()).cast(pl.Int64)  # dates are day numbers
         out.append(days.alias("registration_days"))
         passed = (days >= int(thr["min"])) if thr["inclusive"] else (days > int(thr["min"]))
         out.append(status(c("registration_date").is_not_null(), passed).alias("_st_registration"))
@@ -232,8 +232,8 @@ class Evaluator:
         out.append(status(c("technical_field").is_not_null(), pl.lit(True)).alias("_st_field"))
         if self.p.has("incidents.lookback_days"):
             lookback = int(self.v("incidents.lookback_days"))
-            hit = c("incident_date").is_not_null() & (c("incident_date") >= c("application_date") - pl.duration(days=lookback)) & (
-                c("incident_date") <= c("application_date"))
+            before = c("application_date").to_physical() - c("incident_date").to_physical()  # days (dates are day numbers)
+            hit = c("incident_date").is_not_null() & (before <= lookback) & (before >= 0)
             out.append((~hit).alias("_st_incident"))
         return df.with_columns(out)
 
