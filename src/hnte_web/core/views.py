@@ -4,8 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
-from hnte_web.applications.workflow import APPLICATION
-from hnte_web.enterprises.workflow import REGISTRATION
+from hnte_web.core.workflow import all_machines
 
 
 def home(request):
@@ -22,7 +21,7 @@ def home(request):
 def workflow_diagrams(request):
     """The declared state machines, drawn from their declarations."""
     machines = []
-    for m in (REGISTRATION, APPLICATION):
+    for m in all_machines():
         rows = [{"t": t, "sources": [m.state_label(s, request.lang) for s in t.sources],
                  "target": m.state_label(t.target, request.lang)} for t in m.transitions]
         machines.append({"machine": m, "rows": rows, "svg": _svg(m, request.lang)})

@@ -30,6 +30,20 @@ class TransitionRefused(Exception):
 
 
 Reason = tuple[str, str] | None  # (zh, en) or None when allowed
+MACHINES: dict[str, StateMachine] = {}  # every declared machine by name (drawn on /workflow/)
+
+
+def all_machines() -> list[StateMachine]:
+    """Every machine declared in an installed app's ``workflow`` module."""
+    import importlib
+    import importlib.util
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if importlib.util.find_spec(f"{config.name}.workflow") is not None:
+            importlib.import_module(f"{config.name}.workflow")
+    return list(MACHINES.values())
 
 
 @dataclass(frozen=True)
@@ -56,6 +70,7 @@ class StateMachine:
         names = [t.name for t in self.transitions]
         assert len(names) == len(set(names)), f"duplicate transition in {self.name}"
         self._by_name = {t.name: t for t in self.transitions}
+        MACHINES[self.name] = self
 
     def transition(self, name: str) -> Transition:
         return self._by_name[name]
