@@ -253,3 +253,13 @@ def test_a_number_that_is_not_a_certificate_says_why(cw, client, number, status,
 def test_verification_is_rate_limited_per_address(cw, client):
     codes = [client.get("/certificates/verify", {"number": "GR202411000009"}).status_code for _ in range(4)]
     assert codes == [404, 404, 404, 429]
+
+
+def test_without_chromium_the_pdf_page_says_so_never_a_traceback(cw, client, monkeypatch):
+    import hnte.report.pdf
+
+    cert = _issue(cw.office_bj, cw.app_a)
+    monkeypatch.setattr(hnte.report.pdf, "chromium_path", lambda: None)
+    client.force_login(cw.user_a)
+    resp = client.get(f"/certificates/{cert.pk}/certificate.pdf")
+    assert resp.status_code == 503 and "Chromium" in resp.content.decode()

@@ -255,6 +255,9 @@ def test_objections_are_received_only_during_the_period(pw, open_pub, client):
         page = client.get(f"/publicity/{open_pub.pk}/").content.decode()
     assert late.status_code == 400 and "不再受理异议" in late.content.decode()
     assert 'id="object-link"' not in page
+    with clock.acting_on(D(2024, 10, 16)):
+        form = client.get(f"/publicity/{open_pub.pk}/objection/").content.decode()
+    assert 'id="objection-closed"' in form and 'id="objection-form"' not in form
     assert Objection.objects.count() == 1
 
 

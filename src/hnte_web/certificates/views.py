@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from hnte.core.errors import InputError
 from hnte_web.applications.models import Application
 from hnte_web.applications.workflow import APPLICATION
 from hnte_web.audit.models import AuditEvent
@@ -75,7 +76,10 @@ def certificate_pdf(request, pk: int):
     if not _readable(request.user, cert):
         raise Http404
     verify_url = request.build_absolute_uri(reverse("certificate_verify")) + f"?number={cert.number}"
-    body = services.certificate_pdf(cert, verify_url)
+    try:
+        body = services.certificate_pdf(cert, verify_url)
+    except InputError as e:  # no Chromium or CJK font on this server: say so, never a traceback
+        return render(request, "error.html", {"message": e.issues[0].message(request.lang)}, status=503)
     resp = HttpResponse(body, content_type="application/pdf")
     resp["Content-Disposition"] = f'attachment; filename="{cert.number}.pdf"'
     return resp

@@ -83,9 +83,13 @@ def objection_new(request, pk: int):
         if services.objection_submit(acting_user=request.user, publicity=pub, form=form, client=client_ip(request)):
             return redirect(f"/publicity/{pub.pk}/?objection=received")
         status = 400
+    if not pub.is_open and "period" not in form.errors:
+        form.errors["period"] = (f"公示期为 {pub.first_day:%Y-%m-%d} 至 {pub.last_day:%Y-%m-%d}，现不在公示期内，不受理异议",
+                                 f"the publicity runs from {pub.first_day} to {pub.last_day}: objections are not received now")
     errors = {k: _pick(request, v) for k, v in form.errors.items()}
     return render(request, "publicity/objection_form.html", {"pub": pub, "form": form, "errors": errors,
-                                                             "entries": pub.entries.order_by("number")}, status=status)
+                                                             "entries": pub.entries.order_by("number"),
+                                                             "open": pub.is_open}, status=status)
 
 
 @role_required("admin")
