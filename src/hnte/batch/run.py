@@ -6,6 +6,7 @@ other rows are assessed.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 import threading
@@ -181,12 +182,23 @@ class _Group:
     """Rows sharing a programme and a parameter epoch (one law version, one set of parameters in force)."""
 
     programme: str
-    epoch: int
+    epoch: int  # how many boundary dates are on or before the application date
     when: dt.date  # the application date of the group's first row
-    rows: int
+    first: int  # the group's first row
+    rows: int = 0
     law: LawVersion | None = None
     prog: Programme | None = None
     error: LawVersionError | None = None
+
+    def key(self) -> pl.Expr:
+        """The group's rows: its programme, an application date within its epoch."""
+        bounds, date = _boundaries(), pl.col("application_date")
+        cond = (pl.col("programme") == self.programme) & date.is_not_null()
+        if self.epoch > 0:
+            cond = cond & (date >= bounds[self.epoch - 1])
+        if self.epoch < len(bounds):
+            cond = cond & (date < bounds[self.epoch])
+        return cond.fill_null(False)
 
 
 @dataclass
@@ -197,29 +209,23 @@ class _Run:
     criteria: dict[tuple[str, str], list[str]]  # (programme, law version) → its criteria columns
 
 
-def _epoch(bounds: tuple[dt.date, ...]) -> pl.Expr:
-    """The parameter epoch of each row: how many boundary dates are on or before its application date."""
-    date = pl.col("application_date")
-    return pl.when(date.is_null()).then(None).otherwise(pl.lit(pl.Series(bounds, dtype=pl.Date)).search_sorted(date, side="right"))
-
-
 def _groups(df: pl.LazyFrame) -> tuple[list[_Group], int]:
     """The groups in order of their first row, and the number of rows (with or without a date)."""
-    keys = (df.select("_row", "programme", "application_date", _epoch(_boundaries()).alias("_epoch"))
-            .group_by("programme", "_epoch")
-            .agg(pl.col("_row").min().alias("_first"), pl.col("application_date").get(pl.col("_row").arg_min()).alias("_when"),
-                 pl.len().alias("_rows"))
+    keys = (df.group_by("programme", "application_date").agg(pl.col("_row").min().alias("_first"), pl.len().alias("_rows"))
             .sort("_first").collect())
-    groups: list[_Group] = []
-    for prog_id, epoch, _first, when, n in keys.iter_rows():
-        if epoch is None:
+    bounds = _boundaries()
+    by_key: dict[tuple[str, int], _Group] = {}
+    for prog_id, when, first, n in keys.iter_rows():
+        if when is None:
             continue
-        group = _Group(prog_id, epoch, when, n)
+        group = by_key.setdefault((prog_id, bisect.bisect_right(bounds, when)), _Group(prog_id, bisect.bisect_right(bounds, when), when, first))
+        group.rows += n
+    groups = list(by_key.values())  # in order of their first row (the keys are)
+    for group in groups:
         try:
-            group.law, group.prog = select(prog_id, when)
+            group.law, group.prog = select(group.programme, group.when)
         except LawVersionError as e:
             group.error = e
-        groups.append(group)
     return groups, int(keys.get_column("_rows").sum())
 
 
@@ -228,15 +234,8 @@ def _plan(df: pl.LazyFrame, groups: list[_Group], *, suspect: bool, trusted: boo
     branch comes first and has every row, in order; then a branch per other group, with its rows."""
     run = _Run(pl.DataFrame(), [], groups, {})
     good = [g for g in groups if g.error is None]
-    keyed = len(good) != len(groups) or len(good) > 1
-    if keyed:
-        df = df.with_columns(_epoch(_boundaries()).alias("_epoch"))
-
-    def key(g: _Group) -> pl.Expr:
-        return ((pl.col("programme") == g.programme) & (pl.col("_epoch") == g.epoch)).fill_null(False)
-
     first = [(pl.col("_suspect"), SUSPECT)] if suspect else []
-    outside = [(pl.col("application_date").is_null(), NO_DATE)] + [(key(g), LAW_ERROR - i) for i, g in enumerate(groups) if g.error]
+    outside = [(pl.col("application_date").is_null(), NO_DATE)] + [(g.key(), LAW_ERROR - i) for i, g in enumerate(groups) if g.error]
     if not good:
         code = pl.lit(None, dtype=pl.Int32)
         for cond, value in reversed(first + outside):
@@ -247,7 +246,7 @@ def _plan(df: pl.LazyFrame, groups: list[_Group], *, suspect: bool, trusted: boo
     for g in [main, *(g for g in good if g is not main)]:
         # the largest group's branch takes every row (the other groups' rows are then overwritten: no filter, no
         # sort); each other group's branch takes its own rows
-        part = df if g is main else df.filter(key(g))
+        part = df if g is main else df.filter(g.key())
         ev = Evaluator(Group(g.law, g.prog, g.when, overrides))
         planned, rules = validate(ev.base(part), ev, first=first + (outside if g is main else []), offset=len(run.rules), trusted=trusted)
         run.rules += rules

@@ -75,6 +75,11 @@ def pick(index: pl.Expr, labels: list[str]) -> pl.Expr:
     return pl.lit(pl.Series(labels, dtype=pl.String)).gather(index)
 
 
+def table_at(index: pl.Expr, values: list[int], default: int) -> pl.Expr:
+    """``values[index]``, ``default`` where the index is null."""
+    return pl.lit(pl.Series(values, dtype=pl.Int64)).gather(index).fill_null(default)
+
+
 def status(known: pl.Expr, passed: pl.Expr) -> pl.Expr:
     return pl.when(known).then(passed).otherwise(pl.lit(None, dtype=pl.Boolean))
 
@@ -299,37 +304,37 @@ class Evaluator:
             (big(c(f"y1_{field}")) * big(c(f"y2_{field}")) * 2).alias("_g_b"),
         )
         y1, y2, y3 = (big(c(f"y{k}_{field}")) for k in (1, 2, 3))
+        z1, z2, z3 = (c(f"y{k}_{field}") for k in (1, 2, 3))  # signs on Int64
         cnt = c("_g_cnt")
+        # g ≥ rate ⟺ num·q ≥ den·(q + p), exactly: three counted years (the first positive) compare
+        # (y2² + y3·y1) / (2·y1·y2), two years (or three, the first not positive, when the last two then count) y3 / y2
+        last_two = rules["first_year_non_positive"] == "last_two_years"
+        mean = (cnt == 3) & (z1 > 0)
+        df = df.with_columns(pl.when(mean).then(c("_g_a")).otherwise(y3).alias("_g_num"), pl.when(mean).then(c("_g_b")).otherwise(y2).alias("_g_den"),
+                             ((cnt == 2) | ((cnt == 3) & ((z1 > 0) | pl.lit(last_two)))).alias("_g_ok"))
+        num, den, ok = c("_g_num"), c("_g_den"), c("_g_ok")
 
         def at_least(rate) -> pl.Expr:
-            """g ≥ rate for the row's case (three, two or one counted years); exact."""
             p, q = frac(rate)
-            three = pl.when(y1 <= 0).then(
-                (y3 * q >= (q + p) * y2) if rules["first_year_non_positive"] == "last_two_years" else pl.lit(False)
-            ).otherwise(c("_g_a") * q >= (q + p) * c("_g_b"))
-            two = y3 * q >= (q + p) * y2
-            return pl.when(cnt == 3).then(three).when(cnt == 2).then(two).otherwise(pl.lit(False))
+            return ok & (num * q >= den * (q + p))
 
         def above(rate) -> pl.Expr:
             p, q = frac(rate)
-            three = pl.when(y1 <= 0).then(
-                (y3 * q > (q + p) * y2) if rules["first_year_non_positive"] == "last_two_years" else pl.lit(False)
-            ).otherwise(c("_g_a") * q > (q + p) * c("_g_b"))
-            two = y3 * q > (q + p) * y2
-            return pl.when(cnt == 3).then(three).when(cnt == 2).then(two).otherwise(pl.lit(False))
+            return ok & (num * q > den * (q + p))
 
-        forced_zero = (cnt <= 1) | ((cnt == 3) & (y2 <= 0)) | ((cnt == 2) & ((y2 <= 0) | (y3 <= 0)))
-        if rules["first_year_non_positive"] != "last_two_years":
-            forced_zero = forced_zero | ((cnt == 3) & (y1 <= 0))
-        grade = pl.lit(table[-1]["grade"])
-        for row in reversed(table[:-1]):
-            bound = row[band_key]
-            test = at_least(bound) if row.get("inclusive", True) else above(bound)
-            grade = pl.when(test).then(pl.lit(row["grade"])).otherwise(grade)
-        grade = pl.when(forced_zero).then(pl.lit(table[-1]["grade"])).otherwise(grade)
+        forced_zero = (cnt <= 1) | ((cnt == 3) & (z2 <= 0)) | ((cnt == 2) & ((z2 <= 0) | (z3 <= 0)))
+        if not last_two:
+            forced_zero = forced_zero | ((cnt == 3) & (z1 <= 0))
+        last = len(table) - 1  # the grade: an index into ``table``
+        grade = pl.lit(last, dtype=pl.UInt32)
+        for i in reversed(range(last)):
+            row = table[i]
+            test = at_least(row[band_key]) if row.get("inclusive", True) else above(row[band_key])
+            grade = pl.when(test).then(pl.lit(i, dtype=pl.UInt32)).otherwise(grade)
+        grade = pl.when(forced_zero).then(pl.lit(last, dtype=pl.UInt32)).otherwise(grade)
         f1, f2, f3 = (c(f"y{k}_{field}").cast(pl.Float64) for k in (1, 2, 3))  # from Int64: the same doubles as from Int128
         g_float = pl.when(forced_zero).then(None).when(cnt == 3).then(
-            pl.when(y1 <= 0).then(f3 / f2 - 1).otherwise(0.5 * (f2 / f1 + f3 / f2) - 1)
+            pl.when(z1 <= 0).then(f3 / f2 - 1).otherwise(0.5 * (f2 / f1 + f3 / f2) - 1)
         ).otherwise(f3 / f2 - 1)
         return df.with_columns(pl.when(known).then(grade).alias(f"_grade_{name}"), pl.when(known).then(g_float).alias(name))
 
@@ -350,11 +355,9 @@ class Evaluator:
         no_ip = c("_ip_known") & (c("ip_usable") == 0)
         for key, col in (("technology_advancement", "assess_technology_advancement"), ("core_support", "assess_core_support")):
             table = self.v(f"scoring.intellectual_property.{key}")
-            lo = pl.lit(min(v[0] for v in table.values()) * POINTS)
-            hi = pl.lit(max(v[1] for v in table.values()) * POINTS)
-            for grade, (a, b) in table.items():
-                lo = pl.when(c(col) == grade).then(a * POINTS).otherwise(lo)
-                hi = pl.when(c(col) == grade).then(b * POINTS).otherwise(hi)
+            grade = c(col).replace_strict({g: i for i, g in enumerate(table)}, default=None, return_dtype=pl.UInt32)
+            lo = table_at(grade, [a * POINTS for a, _ in table.values()], min(v[0] for v in table.values()) * POINTS)
+            hi = table_at(grade, [b * POINTS for _, b in table.values()], max(v[1] for v in table.values()) * POINTS)
             e_lo, e_hi = table["E"]
             items.append((pl.when(no_ip).then(e_lo * POINTS).otherwise(lo), pl.when(no_ip).then(e_hi * POINTS).otherwise(hi)))
         table = self.v("scoring.intellectual_property.quantity")
@@ -402,12 +405,9 @@ class Evaluator:
         g_lo = pl.lit(0)
         g_hi = pl.lit(0)
         for name in ("growth_net_assets", "growth_sales"):
-            grade = c(f"_grade_{name}")
-            lo = pl.lit(min(p[0] for p in points.values()))
-            hi = pl.lit(max(p[1] for p in points.values()))
-            for g, (a, b) in points.items():
-                lo = pl.when(grade == g).then(a).otherwise(lo)
-                hi = pl.when(grade == g).then(b).otherwise(hi)
+            grade = c(f"_grade_{name}")  # an index into the growth table
+            lo = table_at(grade, [points[r["grade"]][0] for r in table], min(p[0] for p in points.values()))
+            hi = table_at(grade, [points[r["grade"]][1] for r in table], max(p[1] for p in points.values()))
             g_lo = g_lo + lo * POINTS
             g_hi = g_hi + hi * POINTS
         return df.with_columns((ip_lo + conv_lo + rm_lo + g_lo).alias("_score_min"), (ip_hi + conv_hi + rm_hi + g_hi).alias("_score_max"))
@@ -460,11 +460,14 @@ class Evaluator:
         rm_lo = pl.when(c("assess_rd_2008_met").is_not_null()).then(rm_lo).otherwise(a_lo)
         rm_hi = pl.when(c("assess_rd_2008_met").is_not_null()).then(rm_hi).otherwise(a_hi)
         total_lo, total_hi = ip_lo + cv_lo + rm_lo, ip_hi + cv_hi + rm_hi
+        growth = self.v("scoring.growth.grades_2008")
         for name, key in (("growth_total_assets", "total_assets_growth"), ("growth_sales", "sales_growth")):
-            lo, hi = pts(key, c(f"_grade_{name}"))
-            a_lo, a_hi = pts(key, None)
-            total_lo = total_lo + pl.when(c(f"_grade_{name}").is_not_null()).then(lo).otherwise(a_lo)
-            total_hi = total_hi + pl.when(c(f"_grade_{name}").is_not_null()).then(hi).otherwise(a_hi)
+            w = weights[key]
+            lo_all = int(w * min(b[0] for b in bands.values()) * POINTS)
+            hi_all = int(w * max(b[1] for b in bands.values()) * POINTS)
+            labels = [r["grade"] for r in growth]  # the grade column is an index into the growth table
+            total_lo = total_lo + table_at(c(f"_grade_{name}"), [int(w * bands[g][0] * POINTS) if g in bands else lo_all for g in labels], lo_all)
+            total_hi = total_hi + table_at(c(f"_grade_{name}"), [int(w * bands[g][1] * POINTS) if g in bands else hi_all for g in labels], hi_all)
         return df.with_columns(total_lo.alias("_score_min"), total_hi.alias("_score_max"))
 
     def score_status(self, df: pl.DataFrame) -> pl.DataFrame:
