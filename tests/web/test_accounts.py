@@ -110,3 +110,10 @@ def test_signup_rejects_a_bad_check_character_and_writes_nothing(client, world):
 def test_signup_rejects_a_duplicate_credit_code(client, world):
     r = client.post("/register/", _signup(credit_code=world.ent_a.credit_code))
     assert r.status_code == 400 and "已注册" in r.content.decode()
+
+
+@pytest.mark.parametrize("name", ["system", "System", "root"])
+def test_reserved_user_names_cannot_be_registered(client, db, name):
+    r = client.post("/register/", _signup(username=name))
+    assert r.status_code == 400 and "系统保留" in r.content.decode()
+    assert not Enterprise.objects.filter(name="新公司").exists()

@@ -26,6 +26,9 @@ REGISTRATION_TYPES = (("有限责任公司", "有限责任公司", "Limited liab
                       ("国有企业", "国有企业", "State-owned enterprise"), ("其他", "其他", "Other"))
 
 
+RESERVED_USERNAMES = {"system", "admin", "administrator", "root", "anonymous", "lgo"}  # the scheduled jobs act as "system"
+
+
 def _labelled(form: forms.Form, lang: str) -> None:
     for name, field in form.fields.items():
         if name in LABELS:
@@ -97,6 +100,8 @@ class SignUpForm(RegistrationForm):
 
     def clean_username(self):
         name = self.cleaned_data["username"].strip()
+        if name.lower() in RESERVED_USERNAMES:
+            raise forms.ValidationError(self._msg("该用户名为系统保留，请换一个", "this user name is reserved by the system"))
         if get_user_model().objects.filter(username=name).exists():
             raise forms.ValidationError(self._msg("该用户名已被使用", "this user name is taken"))
         return name
