@@ -240,7 +240,7 @@ class Bench:
         a = self.args
         cmd = [str(BIN / "hnte-admin"), "start", "--no-demo", "--bind", self.host, "--workers", str(a.workers),
                "--worker-class", a.worker_class, "--threads", str(a.threads), "--access-log", str(self.tmp / "access.log")]
-        self.server_log = (self.tmp / "server.log").open("wb")
+        self.server_log = (self.tmp / "server.log").open("ab")
         self.server = subprocess.Popen(cmd, env=self.env, cwd=self.tmp, stdout=self.server_log, stderr=subprocess.STDOUT,
                                        start_new_session=True)
         deadline = time.monotonic() + 60
@@ -418,7 +418,7 @@ def seed_queue(b: Bench, rows: int) -> float:
     regions = [BEIJING[i % len(BEIJING)] if i % 2 == 0 else OTHER[i % len(OTHER)] for i in range(n_ent)]
     Enterprise.objects.bulk_create([_enterprise(100000 + i, regions[i]) for i in range(n_ent)], batch_size=5000)
     ents = list(Enterprise.objects.filter(name__startswith="压测科技").order_by("id").values_list("id", "region_code"))
-    text = dumps(_pass_data(_enterprise(0, "110108")))  # the row width of a real application file
+    text = dumps(_pass_data(_enterprise(0, "110108")))  # a real application file (~4 KB): the row width of production
     states = [s for s, w in STATES for _ in range(w)]
     batch: list[Application] = []
     for i in range(rows):
@@ -426,14 +426,17 @@ def seed_queue(b: Bench, rows: int) -> float:
         pilot = region.startswith("11") and i % 10 == 0
         batch.append(Application(enterprise_id=ent_id, region_code=region, state=rng.choice(states),
                                  programme="beijing-pilot" if pilot else "national", technical_field=rng.choice(FIELDS),
-                                 year=2024 + i % 2, current_version=1, data_json=text))
+                                 year=2024 + i % 2, current_version=1, data_json="{}"))
         if len(batch) == 5000:
             Application.objects.bulk_create(batch)
             batch.clear()
     if batch:
         Application.objects.bulk_create(batch)
+    # The file text goes in with one UPDATE, bound once on the server, rather than escaped 100,000 times into the
+    # INSERTs (psycopg binds client-side under Django): 5× faster to seed, the same rows.
+    Application.objects.filter(current_version=1, data_json="{}").update(data_json=text)
     with b.django().cursor() as cur:
-        cur.execute("ANALYZE")
+        cur.execute("VACUUM ANALYZE")  # the steady state autovacuum reaches: statistics and the visibility map
     return time.perf_counter() - t0
 
 
@@ -725,11 +728,11 @@ def main() -> None:
         from django.db import connections
 
         b.django()
-        connections.close_all()
-        b.start_server()
-        for name in chosen:
-            rows += SCENARIOS[name](b)
+        for name in chosen:  # a fresh server per scenario: no backlog left by an overloaded one
             connections.close_all()
+            b.start_server()
+            rows += SCENARIOS[name](b)
+            b.stop_server()
     finally:
         b.cleanup()
     print("\n| measure | figure |\n|---|---|")
