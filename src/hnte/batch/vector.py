@@ -76,8 +76,11 @@ def pick(index: pl.Expr, labels: list[str]) -> pl.Expr:
 
 
 def table_at(index: pl.Expr, values: list[int], default: int) -> pl.Expr:
-    """``values[index]``, ``default`` where the index is null."""
-    return pl.lit(pl.Series(values, dtype=pl.Int64)).gather(index).fill_null(default)
+    """``values[index]``, ``default`` where the index is null (a short table: comparisons are cheaper than a gather)."""
+    out = pl.lit(default)
+    for i in reversed(range(len(values))):
+        out = pl.when(index == i).then(values[i]).otherwise(out)
+    return out
 
 
 def status(known: pl.Expr, passed: pl.Expr) -> pl.Expr:
@@ -355,9 +358,11 @@ class Evaluator:
         no_ip = c("_ip_known") & (c("ip_usable") == 0)
         for key, col in (("technology_advancement", "assess_technology_advancement"), ("core_support", "assess_core_support")):
             table = self.v(f"scoring.intellectual_property.{key}")
-            grade = c(col).replace_strict({g: i for i, g in enumerate(table)}, default=None, return_dtype=pl.UInt32)
-            lo = table_at(grade, [a * POINTS for a, _ in table.values()], min(v[0] for v in table.values()) * POINTS)
-            hi = table_at(grade, [b * POINTS for _, b in table.values()], max(v[1] for v in table.values()) * POINTS)
+            lo = pl.lit(min(v[0] for v in table.values()) * POINTS)
+            hi = pl.lit(max(v[1] for v in table.values()) * POINTS)
+            for grade, (a, b) in table.items():
+                lo = pl.when(c(col) == grade).then(a * POINTS).otherwise(lo)
+                hi = pl.when(c(col) == grade).then(b * POINTS).otherwise(hi)
             e_lo, e_hi = table["E"]
             items.append((pl.when(no_ip).then(e_lo * POINTS).otherwise(lo), pl.when(no_ip).then(e_hi * POINTS).otherwise(hi)))
         table = self.v("scoring.intellectual_property.quantity")
