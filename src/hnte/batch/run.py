@@ -309,8 +309,12 @@ def _overwrite(parts: list[pl.DataFrame], total: int) -> list[pl.DataFrame]:
         sub = others.slice(lo, hi - lo)
         at = batch.get_column("_row").search_sorted(sub.get_column("_row"))
         columns = batch.get_columns()
-        main[i] = batch = None  # the columns are ours alone now: scatter writes in place
-        main[i] = pl.DataFrame([col.scatter(at, sub.get_column(col.name).cast(col.dtype)) for col in columns])
+        main[i] = batch = None
+        for j, col in enumerate(columns):  # only the columns whose values differ (a scatter may copy the column)
+            new = sub.get_column(col.name).cast(col.dtype)
+            if not col.gather(at).equals(new, check_names=False, null_equal=True):
+                columns[j] = col.scatter(at, new)
+        main[i] = pl.DataFrame(columns)
     return main
 
 

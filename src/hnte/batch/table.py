@@ -752,6 +752,9 @@ def _parse_rows(raw: _Raw, present: list[tuple[int, str, str]], lf: pl.LazyFrame
 
 def _repeated(ids: pl.Series, rows: pl.Series) -> list[tuple[int, int]]:
     """Every occurrence of an id after its first: [(position, row of the first occurrence)]."""
+    given = ids.drop_nulls()
+    if given.hash().n_unique() == given.len():  # distinct hashes: distinct ids (a quick check; equal hashes are checked below)
+        return []
     dup = (ids.is_not_null() & ~ids.is_first_distinct()).fill_null(False)
     if not dup.any():
         return []
