@@ -1,11 +1,12 @@
 """``hnte-admin start``: migrate, collect static files, load the demo data, then serve with gunicorn
 (production mode: DEBUG off, static files by WhiteNoise).
 
-Workers: ``--workers`` (``HNTE_WORKERS``, default 3) processes of ``--worker-class`` (``HNTE_WORKER_CLASS``:
-``sync``, the default, or ``gthread`` with ``--threads``/``HNTE_THREADS`` threads each). The work is CPU-bound
-Python (the engine's assessment), so processes, not threads, use the cores: ``bench/bench_web.py`` measures
-the choices (README, "Load"). ``--preload`` loads the application and warms the engine once in gunicorn's master
-(``core/warmup.py``), so no worker's first request pays for it."""
+Workers: ``--workers`` (``HNTE_WORKERS``; default 2 × cores + 1, gunicorn's rule) processes of ``--worker-class``
+(``HNTE_WORKER_CLASS``: ``sync``, the default, or ``gthread`` with ``--threads``/``HNTE_THREADS`` threads each). The
+work is CPU-bound Python (the engine's assessment), so processes, not threads, use the cores, and a few more processes
+than cores keep them busy while others wait on the database: ``bench/bench_web.py`` measures the choices (README,
+"Load"). ``--preload`` loads the application and warms it once in gunicorn's master (``core/warmup.py``), so no
+worker's first request pays for it."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=os.environ.get("HNTE_BIND", "127.0.0.1:8000"))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("HNTE_WORKERS", "3")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("HNTE_WORKERS", 2 * (os.cpu_count() or 1) + 1)))
         parser.add_argument("--worker-class", choices=("sync", "gthread"), default=os.environ.get("HNTE_WORKER_CLASS", "sync"))
         parser.add_argument("--threads", type=int, default=int(os.environ.get("HNTE_THREADS", "1")))
         parser.add_argument("--access-log", default=os.environ.get("HNTE_ACCESS_LOG", "-"),
