@@ -23,6 +23,7 @@ from hnte.core.errors import InputError, InputIssue
 XLSX_MAX_ROWS = 200_000
 FORMATS = (".parquet", ".csv", ".xlsx")
 EXTERNAL_DECIMAL = pl.Decimal(18, 2)
+ROW_GROUP = 65_536  # Parquet row groups: a reader streaming the file (hnte batch) starts sooner and holds less
 
 
 def to_external(frame: pl.DataFrame) -> pl.DataFrame:
@@ -44,7 +45,7 @@ def write_population(frame: pl.DataFrame, path: str | Path) -> None:
     ext = p.suffix.lower()
     out = to_external(frame)
     if ext == ".parquet":
-        out.write_parquet(p)
+        out.write_parquet(p, row_group_size=ROW_GROUP)
     elif ext == ".csv":
         out.write_csv(p, include_bom=True)
     elif ext == ".xlsx":
