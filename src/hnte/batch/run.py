@@ -7,6 +7,7 @@ other rows are assessed.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 import re
 import threading
@@ -72,12 +73,17 @@ def _boundaries() -> tuple[dt.date, ...]:
 
 
 def warm_up() -> threading.Thread:
-    """Load the rules, the dated parameters and the epochs in a background thread (while a table is read)."""
+    """Load the rules, the dated parameters, the epochs and today's catalogue edition in a background thread
+    (while a table is read)."""
+    from hnte.core.parameters import ParameterView
     from hnte.core.registry import load_rules
+    from hnte.registries import catalogue
 
     def work() -> None:
         load_rules()
         _boundaries()
+        with contextlib.suppress(Exception):  # best effort: validate loads the edition it needs anyway
+            catalogue.in_force(ParameterView(dt.date.today()))
 
     thread = threading.Thread(target=work, name="hnte-warm-up", daemon=True)
     thread.start()
@@ -209,10 +215,13 @@ class _Run:
     criteria: dict[tuple[str, str], list[str]]  # (programme, law version) → its criteria columns
 
 
-def _groups(df: pl.LazyFrame) -> tuple[list[_Group], int]:
-    """The groups in order of their first row, and the number of rows (with or without a date)."""
+def _groups(df: pl.LazyFrame, ready: Callable[[], None] | None = None) -> tuple[list[_Group], int]:
+    """The groups in order of their first row, and the number of rows (with or without a date). ``ready`` is
+    called once the file has been read for them (the rules are needed from then on)."""
     keys = (df.group_by("programme", "application_date").agg(pl.col("_row").min().alias("_first"), pl.len().alias("_rows"))
             .sort("_first").collect())
+    if ready:
+        ready()
     bounds = _boundaries()
     by_key: dict[tuple[str, int], _Group] = {}
     for prog_id, when, first, n in keys.iter_rows():
@@ -257,14 +266,15 @@ def _plan(df: pl.LazyFrame, groups: list[_Group], *, suspect: bool, trusted: boo
 
 
 def _run(df: pl.LazyFrame, *, suspect: bool, trusted: bool, as_of: dt.date | None, programme: str | None, overrides: dict | None,
-         batches: Callable[..., Iterator[pl.DataFrame]] | None = None, progress: Callable[[int, int], None] | None = None) -> _Run:
+         batches: Callable[..., Iterator[pl.DataFrame]] | None = None, progress: Callable[[int, int], None] | None = None,
+         ready: Callable[[], None] | None = None) -> _Run:
     """Plan and run a batch over a lazy typed frame with ``_row`` (and ``_suspect`` when ``suspect``)."""
     if as_of is not None:
         df = df.with_columns(pl.lit(as_of).alias("application_date"))
     if programme is not None:
         df = df.with_columns(pl.lit(programme).alias("programme"))
     df = df.with_columns(pl.col("programme").fill_null("national"))
-    groups, total = _groups(df)
+    groups, total = _groups(df, ready)
     query, run = _plan(df, groups, suspect=suspect, trusted=trusted, overrides=overrides)
     parts: list[pl.DataFrame] = []
     done = 0
@@ -392,20 +402,19 @@ def assess_table(path: str | Path, *, as_of: dt.date | None = None, programme: s
     included, by row), without holding the typed table in memory: rows the reader's fast path cannot vouch for
     are read again the exact way and assessed after. ``progress(done, total)`` follows the rows.
     """
-    loading = warm_up()
+    loading = warm_up()  # the rules load while the file's headers and groups are read
     try:
-        scan = scan_table(path)
-        loading.join()
-        return _assess_scan(scan, as_of=as_of, programme=programme, overrides=overrides, progress=progress)
+        return _assess_scan(scan_table(path), as_of=as_of, programme=programme, overrides=overrides, progress=progress, ready=loading.join)
     except _NotUtf8:
-        return _assess_scan(scan_table(path, gb18030=True), as_of=as_of, programme=programme, overrides=overrides, progress=progress)
+        return _assess_scan(scan_table(path, gb18030=True), as_of=as_of, programme=programme, overrides=overrides, progress=progress,
+                            ready=loading.join)
 
 
 def _assess_scan(scan: TableScan, *, as_of: dt.date | None, programme: str | None, overrides: dict | None,
-                 progress: Callable[[int, int], None] | None) -> BatchResult:
+                 progress: Callable[[int, int], None] | None, ready: Callable[[], None]) -> BatchResult:
     with scan.reading():  # the reader's errors as InputError
         run = _run(scan.typed, suspect=True, trusted=True, as_of=as_of, programme=programme, overrides=overrides,
-                   batches=scan.batches, progress=progress)
+                   batches=scan.batches, progress=progress, ready=ready)
     out = run.out
     codes = out.get_column("_error_check")
     suspect = (codes == SUSPECT).fill_null(False)
