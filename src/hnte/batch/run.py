@@ -227,7 +227,8 @@ def _groups(df: pl.LazyFrame, ready: Callable[[], None] | None = None) -> tuple[
     for prog_id, when, first, n in keys.iter_rows():
         if when is None:
             continue
-        group = by_key.setdefault((prog_id, bisect.bisect_right(bounds, when)), _Group(prog_id, bisect.bisect_right(bounds, when), when, first))
+        epoch = bisect.bisect_right(bounds, when)
+        group = by_key.setdefault((prog_id, epoch), _Group(prog_id, epoch, when, first))
         group.rows += n
     groups = list(by_key.values())  # in order of their first row (the keys are)
     for group in groups:
@@ -297,7 +298,7 @@ def _run(df: pl.LazyFrame, *, suspect: bool, trusted: bool, as_of: dt.date | Non
 
 def _overwrite(parts: list[pl.DataFrame], total: int) -> list[pl.DataFrame]:
     """The first ``total`` rows (the largest group's branch, every row in order) with the rows of the other
-    groups' branches (after them) written over, in place."""
+    groups' branches (after them) written over."""
     main: list[pl.DataFrame] = []
     rest: list[pl.DataFrame] = []
     seen = 0
@@ -319,7 +320,7 @@ def _overwrite(parts: list[pl.DataFrame], total: int) -> list[pl.DataFrame]:
         sub = others.slice(lo, hi - lo)
         at = batch.get_column("_row").search_sorted(sub.get_column("_row"))
         columns = batch.get_columns()
-        main[i] = batch = None
+        main[i] = batch = None  # the columns alone hold their data now: a scatter may write in place
         for j, col in enumerate(columns):  # only the columns whose values differ (a scatter may copy the column)
             new = sub.get_column(col.name).cast(col.dtype)
             if not col.gather(at).equals(new, check_names=False, null_equal=True):
