@@ -105,3 +105,12 @@ def test_the_workflow_page_draws_every_declared_transition(client, world):
     for machine in machines:
         for t in machine.transitions:
             assert t.label_zh in html
+
+
+@pytest.mark.parametrize("command", ["tick", "supervise", "remind"])
+def test_scheduled_commands_refuse_a_malformed_date_with_exit_code_2(command, db):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError) as e:
+        call_command(command, today="2024-13-01")
+    assert e.value.returncode == 2 and "YYYY-MM-DD" in str(e.value)

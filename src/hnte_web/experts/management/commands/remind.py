@@ -5,27 +5,18 @@ systemd timer; running it twice sends nothing twice."""
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib
 
 from django.apps import apps
-from django.core.management.base import BaseCommand, CommandError
+
+from hnte_web.core.management.dated import DatedCommand
 
 
-class Command(BaseCommand):
+class Command(DatedCommand):
     help = "send the due reminders of every app (experts' forms, …); idempotent"
 
-    def add_arguments(self, parser):
-        parser.add_argument("--today", help="act as on this date (YYYY-MM-DD; default: today in Asia/Shanghai)")
-
     def handle(self, *args, **options):
-        today = None
-        if options.get("today"):
-            try:
-                today = dt.date.fromisoformat(options["today"])
-            except ValueError:
-                raise CommandError(f"--today: 应为日期 YYYY-MM-DD，实际为 \"{options['today']}\" "
-                                   f"(expected a date YYYY-MM-DD)") from None
+        today = self.today(options)
         for config in apps.get_app_configs():
             if not config.name.startswith("hnte_web."):
                 continue

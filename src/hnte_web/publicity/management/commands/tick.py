@@ -4,27 +4,16 @@ systemd timer (e.g. every hour); running it twice, in a row or at the same momen
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.core.management.base import BaseCommand, CommandError
+from hnte_web.core.management.dated import DatedCommand
 
 
-class Command(BaseCommand):
+class Command(DatedCommand):
     help = "end the publicities whose period is over and move their unopposed applications on (idempotent)"
-
-    def add_arguments(self, parser):
-        parser.add_argument("--today", help="act as on this date (YYYY-MM-DD; default: today in Asia/Shanghai)")
 
     def handle(self, *args, **options):
         from hnte_web.publicity.services import publicity_tick, system_user
 
-        today = None
-        if options.get("today"):
-            try:
-                today = dt.date.fromisoformat(options["today"])
-            except ValueError:
-                raise CommandError(f"--today: 应为日期 YYYY-MM-DD，实际为 \"{options['today']}\" "
-                                   f"(expected a date YYYY-MM-DD)") from None
+        today = self.today(options)
         result = publicity_tick(acting_user=system_user(), today=today)
         self.stdout.write(f"公示期结束 {len(result.ended)} 个名单；转入公示期满 {len(result.moved)} 件；因异议暂缓 {len(result.held)} 件 "
                           f"(publicities ended: {len(result.ended)}; applications moved: {len(result.moved)}; "

@@ -5,28 +5,19 @@ does nothing twice."""
 
 from __future__ import annotations
 
-import datetime as dt
+from django.core.management.base import CommandError
 
-from django.core.management.base import BaseCommand, CommandError
+from hnte_web.core.management.dated import DatedCommand
 
 
-class Command(BaseCommand):
+class Command(DatedCommand):
     help = "the daily supervision run: reminders, late flags, revocation proposals, expiry reminders (idempotent)"
-
-    def add_arguments(self, parser):
-        parser.add_argument("--today", help="act as on this date (YYYY-MM-DD; default: today in Asia/Shanghai)")
 
     def handle(self, *args, **options):
         from hnte_web.publicity.services import system_user
         from hnte_web.supervision.sweep import supervise
 
-        today = None
-        if options.get("today"):
-            try:
-                today = dt.date.fromisoformat(options["today"])
-            except ValueError:
-                raise CommandError(f"--today: 应为日期 YYYY-MM-DD，实际为 \"{options['today']}\" "
-                                   f"(expected a date YYYY-MM-DD)") from None
+        today = self.today(options)
         result = supervise(acting_user=system_user(), today=today)
         self.stdout.write(result.summary())
         if result.errors:
