@@ -129,13 +129,8 @@ def _engine_input_issues(ctx: Context) -> list[InputIssue]:
     return issues
 
 
-def assess(app: Application, programme: str | None = None, *, source: str = "<input>", with_alternative: bool = True,
-           overrides: dict | None = None, intermediaries: Any = None, records: Any = None) -> Assessment:
-    """Assess ``app`` under ``programme`` (default: the file's). Raises :class:`InputError` on bad input.
-
-    ``intermediaries`` (an ``IntermediaryRegistry``) and ``records`` (findings of fraud, ``Record`` objects)
-    are the office's registers, used when the file has ``intermediary`` / ``special_audit_report``
-    (``result.audit``; hnte.registries.audit)."""
+def _context(app: Application, programme: str | None, source: str, overrides: dict | None) -> Context:
+    """The law in force for the application's date under ``programme``, and the input checks that depend on it."""
     prog_id = programme or app.programme.value
     try:
         law, prog = select(prog_id, app.application_date)
@@ -147,6 +142,33 @@ def assess(app: Application, programme: str | None = None, *, source: str = "<in
     issues = _engine_input_issues(ctx)
     if issues:
         raise InputError(source, issues)
+    return ctx
+
+
+def assess_criterion(app: Application, programme: str | None, criterion_id: str, *, source: str = "<input>",
+                     overrides: dict | None = None) -> Figure:
+    """One criterion of :func:`assess`, alone: the same law, parameters and function, and the indicators (and the
+    score) it reads computed on demand, but not the other criteria. A criterion reads only indicators and the score,
+    never another criterion, so the figure is the one ``assess(...).criterion(criterion_id)`` gives. The advisor's
+    exact searches ask this many times per file."""
+    ctx = _context(app, programme, source, overrides)
+    for d in criteria_for(ctx.law, ctx.programme):
+        if d.id == criterion_id:
+            c = Figure(d.id, "criterion", d.label_zh, d.label_en, cites=list(d.cites))
+            d.fn(ctx, c)
+            return ctx.trace.add(c)
+    raise KeyError(f"no criterion {criterion_id} under {ctx.programme.id} on {app.application_date}")
+
+
+def assess(app: Application, programme: str | None = None, *, source: str = "<input>", with_alternative: bool = True,
+           overrides: dict | None = None, intermediaries: Any = None, records: Any = None) -> Assessment:
+    """Assess ``app`` under ``programme`` (default: the file's). Raises :class:`InputError` on bad input.
+
+    ``intermediaries`` (an ``IntermediaryRegistry``) and ``records`` (findings of fraud, ``Record`` objects)
+    are the office's registers, used when the file has ``intermediary`` / ``special_audit_report``
+    (``result.audit``; hnte.registries.audit)."""
+    ctx = _context(app, programme, source, overrides)
+    law, prog = ctx.law, ctx.programme
     criteria = []
     for d in criteria_for(law, prog):
         c = Figure(d.id, "criterion", d.label_zh, d.label_en, cites=list(d.cites))

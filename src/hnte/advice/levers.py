@@ -17,7 +17,7 @@ from typing import Any
 
 from hnte.application import Application, parse_application
 from hnte.core.errors import InputError
-from hnte.engine import assess
+from hnte.engine import assess_criterion
 
 UNIT_SCALE = {"fen": Decimal(100), "centi_person": Decimal(100)}
 SEARCH_LIMIT = 10**15  # 10 trillion yuan: beyond this a gap is reported as not reachable
@@ -57,10 +57,9 @@ def dump(app: Application) -> dict:
 def criterion_probe(data: dict, programme: str, criterion_id: str) -> tuple[bool, Fraction | None]:
     """Whether the criterion passes on ``data``, and its margin (value − threshold) when the engine measured one."""
     try:
-        result = assess(parse_application(data, "<advice>"), programme, with_alternative=False)
+        c = assess_criterion(parse_application(data, "<advice>"), programme, criterion_id)
     except InputError:
         return False, None
-    c = result.criterion(criterion_id)
     margin = c.margin if c.status != "unknown" and isinstance(c.margin, int | Fraction) else None
     return c.status == "pass", margin
 
