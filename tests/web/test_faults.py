@@ -198,17 +198,31 @@ def test_a_killed_server_leaves_every_application_fully_old_or_fully_new(world, 
 
 
 def test_the_fault_hook_does_nothing_when_unset(world, monkeypatch):
+    """Unset, the hook never sleeps; set, it sleeps once, only in the transitions it names (the sleep recorded, not
+    slept)."""
+    from types import SimpleNamespace
+
+    from hnte_web.core import faults
+
+    slept: list[float] = []
+    monkeypatch.setattr(faults, "time", SimpleNamespace(sleep=slept.append))
+
+    def submit_one(n):
+        app = draft_with_attachment(world, n)
+        application_submit(acting_user=world.user_a, application=app, commitment_by="张三", agreed=True)
+        assert Application.objects.get(pk=app.pk).state == "submitted"
+
     monkeypatch.delenv("HNTE_FAULT_SLEEP_IN_TRANSITION", raising=False)
-    app = draft_with_attachment(world, 1)
-    started = time.monotonic()
-    application_submit(acting_user=world.user_a, application=app, commitment_by="张三", agreed=True)
-    assert Application.objects.get(pk=app.pk).state == "submitted"
-    assert time.monotonic() - started < 30  # not held for the 60 s a forgotten variable would cost
-    monkeypatch.setenv("HNTE_FAULT_SLEEP_IN_TRANSITION", "0.01")
+    monkeypatch.delenv("HNTE_FAULT_TRANSITIONS", raising=False)
+    submit_one(1)
+    assert slept == []
+    monkeypatch.setenv("HNTE_FAULT_SLEEP_IN_TRANSITION", "5")
     monkeypatch.setenv("HNTE_FAULT_TRANSITIONS", "application.accept")  # another transition: not this one
-    app = draft_with_attachment(world, 2)
-    application_submit(acting_user=world.user_a, application=app, commitment_by="张三", agreed=True)
-    assert Application.objects.get(pk=app.pk).state == "submitted"
+    submit_one(2)
+    assert slept == []
+    monkeypatch.delenv("HNTE_FAULT_TRANSITIONS")
+    submit_one(3)
+    assert slept == [5.0]
 
 
 # --------------------------------------------------------------------------------------------- database outage
