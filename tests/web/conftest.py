@@ -64,3 +64,18 @@ def world(db):
     w.app_a.refresh_from_db()
     w.app_b = application_create(acting_user=w.user_b)
     return w
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium driven by Playwright (never a downloaded browser), one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    from hnte.report.pdf import CHROMIUM_ARGS, chromium_path
+
+    exe = chromium_path()
+    assert exe, "Debian chromium is required (scripts/system-deps installs it)"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

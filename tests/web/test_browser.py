@@ -8,10 +8,8 @@ import os
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from hnte.report.pdf import CHROMIUM_ARGS, chromium_path
 from hnte_web.core.money import yuan_to_wan_text
 from hnte_web.enterprises.credit_code import with_check_character
 
@@ -20,16 +18,6 @@ from .conftest import example_data, make_user
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM runs beside Playwright's event loop in this thread
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 PASSWORD = "journey-password-2026"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    exe = chromium_path()
-    assert exe, "Debian chromium is required (scripts/system-deps installs it)"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _shot(page, name: str) -> None:

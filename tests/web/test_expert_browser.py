@@ -8,27 +8,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from playwright.sync_api import expect, sync_playwright
-
-from hnte.report.pdf import CHROMIUM_ARGS, chromium_path
+from playwright.sync_api import expect
 
 from .conftest import PASSWORD
 from .test_experts import add_pool, identifying, pdf_with_text, submit_and_accept, tech_raw
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM runs beside Playwright's event loop in this thread
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    exe = chromium_path()
-    assert exe, "Debian chromium is required (scripts/system-deps installs it)"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _shot(page, name: str) -> None:

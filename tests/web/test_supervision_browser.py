@@ -9,11 +9,9 @@ import io
 import os
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from hnte.report.pdf import CHROMIUM_ARGS, chromium_path
 from hnte_web.experts.models import ExpertReview
 
 from .conftest import PASSWORD
@@ -22,16 +20,6 @@ from .supervision_support import dashboard_world
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM runs beside Playwright's event loop in this thread
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 CHARTS = ("chart-stages", "chart-pass-fields", "chart-pass-regions", "chart-reports", "chart-revocations", "chart-workload")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    exe = chromium_path()
-    assert exe, "Debian chromium is required (scripts/system-deps installs it)"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _shot(page, name: str) -> None:

@@ -18,12 +18,9 @@ import os
 import re
 from pathlib import Path
 
-import pytest
 from django.core.management import call_command
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from pypdf import PdfReader
-
-from hnte.report.pdf import CHROMIUM_ARGS, chromium_path
 
 from .conftest import PASSWORD, enterprise_fields, example_data, make_user
 
@@ -48,16 +45,6 @@ STANDARD = [("submit", "draft", "submitted"), ("accept", "submitted", "accepted"
             ("issue_certificate", "filed", "certified")]
 PILOT = [t for t in STANDARD if t[0] not in ("publish", "end_publicity", "file")]
 PILOT.insert(6, ("file", "reported", "filed"))  # no publicity: filed straight from "reported" (报备即批准)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    exe = chromium_path()
-    assert exe, "Debian chromium is required (scripts/system-deps installs it)"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 # --- helpers ----------------------------------------------------------------------------------------------------
