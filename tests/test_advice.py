@@ -13,10 +13,18 @@ from generators import enterprises
 from hnte.advice.advise import advise
 from hnte.advice.benefits import benefits
 from hnte.advice.gaps import criterion_gaps, score_gap
-from hnte.advice.levers import criterion_passes
+from hnte.advice.levers import (
+    add_high_tech_income,
+    add_other_income,
+    criterion_passes,
+    dump,
+    largest_keeping,
+    smallest,
+)
 from hnte.advice.programmes import compare
 from hnte.advice.risks import risks
 from hnte.application import parse_application
+from hnte.application.model import NUMBER_LIMIT
 from hnte.engine import assess
 
 
@@ -122,6 +130,39 @@ def test_score_options_are_ranked_and_their_gains_are_real():
 
 def test_no_score_gap_when_the_score_is_certain():
     assert score_gap(_assess("pass_2016")) is None
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(enterprises())
+def test_money_levers_answer_the_same_on_the_application_as_on_a_revalidated_copy(data):
+    """The searches' fast path (the lever applied to the Application with ``model_copy``) gives exactly the amounts
+    the plain path (edit a copy of the data, re-validate, re-assess) gives, both ways round."""
+    result = assess(parse_application(data, "g.yaml"))
+    for c in result.criteria:
+        if "income.high_tech_ratio" not in c.depends:
+            continue
+        for lever in (add_high_tech_income(True), add_high_tech_income(False), add_other_income()):
+            assert lever.on_app is not None
+            for search in (smallest, largest_keeping):
+                assert search(data, "national", c.id, lever, app=result.app) == search(data, "national", c.id, lever), (lever.id, search)
+
+
+def test_headroom_is_exact_one_more_fen_breaks_the_ratio():
+    app = build("simple_2016", {"years[2].high_tech_income": 7000000})
+    n = advise(assess(app)).headroom[0]
+    data, lever = dump(app), add_other_income()
+    fen = round(Decimal(str(n["other_income_headroom"])) * 100)
+    assert criterion_passes(lever.apply(data, fen)[0], "national", n["criterion"])
+    assert not criterion_passes(lever.apply(data, fen + 1)[0], "national", n["criterion"])
+
+
+def test_fast_lever_refuses_a_figure_past_the_format_limit_as_revalidation_does():
+    app = build("simple_2016", {"years[2].total_income": NUMBER_LIMIT - Decimal("0.01")})
+    lever = add_other_income()
+    assert lever.on_app(app, Decimal("0.00")) is not None  # below the limit: a valid file
+    assert lever.on_app(app, Decimal("0.01")) is None  # at the limit: would not validate
+    assert lever.probe(dump(app), app, "national", "art11_6_high_tech_income")(1) == (False, None)
+    assert lever.probe(dump(app), None, "national", "art11_6_high_tech_income")(1) == (False, None)
 
 
 def test_headroom_for_non_high_tech_income():

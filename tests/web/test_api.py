@@ -111,6 +111,27 @@ def test_assess_gives_the_engines_verdict_and_criteria(db, client, name):
     assert "advice" in body
 
 
+def test_assess_answer_is_the_engines_whole_answer_in_utf8_and_the_fallback_encoder_agrees(db, client, monkeypatch):
+    """The body is the engine's assessment plus its advice, value for value (orjson), Chinese as UTF-8 rather than
+    escapes; when orjson cannot encode (an integer past 64 bits) the standard encoder gives the same values."""
+    import orjson
+
+    from hnte.advice.advise import advise
+
+    expected = assess(load_application(EXAMPLES / "fail_2016.yaml"))
+    want = json.loads(json.dumps({**expected.to_dict("zh"), "advice": advise(expected, lang="zh").to_dict("zh")}, default=str))
+    fast = post_json(client, ASSESS, example_json("fail_2016"))
+    assert fast["Content-Type"] == "application/json; charset=utf-8" and expected.app.enterprise.name.encode() in fast.content
+    assert fast.json() == want
+
+    def refuse(*args, **kwargs):
+        raise orjson.JSONEncodeError("Integer exceeds 64-bit range")
+
+    monkeypatch.setattr("hnte_web.api.api.orjson.dumps", refuse)
+    slow = post_json(client, ASSESS, example_json("fail_2016"), REMOTE_ADDR="192.0.2.77")
+    assert slow.status_code == 200 and slow.json() == want
+
+
 def test_assess_answers_the_examples_verdicts_as_documented(db, client):
     """Not only equal to the engine: the bundled cases say what they should."""
     verdicts = {n: post_json(client, ASSESS, example_json(n)).json()["verdict"] for n in ("pass_2016", "fail_2016", "missing_2016")}

@@ -158,6 +158,29 @@ def test_login_attempts_per_address_below_at_and_above_the_limit(world, frozen_c
     assert Client(REMOTE_ADDR="203.0.113.20").post("/accounts/login/", {"username": "ent_a", "password": PASSWORD}).status_code == 302
 
 
+@pytest.mark.django_db
+def test_old_rate_counters_are_pruned_once_a_minute_per_process_not_on_every_new_key(frozen_clock, monkeypatch):
+    import hnte_web.core.ratelimit as rl
+    from hnte_web.core.models import RateCounter
+
+    monkeypatch.setattr(rl, "_pruned_window", None)
+    window = int(frozen_clock[0] // 60)
+    for age in (rl.KEEP_WINDOWS + 1, rl.KEEP_WINDOWS, 1):  # one too old, one at the edge, one recent
+        RateCounter.objects.create(key=f"old:{age}", window=window - age, count=3)
+    deletes = []
+    monkeypatch.setattr(rl, "prune", lambda w, real=rl.prune: deletes.append(real(w)) or deletes[-1])
+    assert rl.rate_exceeded("api-assess:198.51.100.1", 60) is False
+    assert deletes == [1]  # the first hit of the window pruned the one counter older than KEEP_WINDOWS minutes
+    assert set(RateCounter.objects.filter(key__startswith="old:").values_list("window", flat=True)) == {
+        window - rl.KEEP_WINDOWS, window - 1}
+    for i in range(2, 6):  # new keys in the same minute: counted, no further prune
+        assert rl.rate_exceeded(f"api-assess:198.51.100.{i}", 60) is False
+    assert deletes == [1]
+    frozen_clock[0] += 60  # the next minute: the counter at the edge is now too old
+    rl.rate_exceeded("api-assess:198.51.100.1", 60)
+    assert deletes == [1, 1] and not RateCounter.objects.filter(key=f"old:{rl.KEEP_WINDOWS}").exists()
+
+
 # --------------------------------------------------------------------------------------------- fuzzed uploads
 
 MINIMAL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"

@@ -66,7 +66,7 @@ def persons(n: int) -> str:
 
 def _numeric(result: Assessment, c: Figure, lever: Lever, kind: str, zh: str, en: str, **details) -> Gap:
     data = dump(result.app)
-    n = smallest(data, result.programme.id, c.id, lever)
+    n = smallest(data, result.programme.id, c.id, lever, app=result.app)
     if n is None:
         return Gap(c.id, c.status, kind, f"{zh}：在合理范围内无法达到", f"{en}: not reachable within a realistic amount", cites=c.cites)
     _, changes = lever.apply(data, n)
@@ -106,7 +106,7 @@ def _criterion_gap(result: Assessment, c: Figure) -> Gap | None:
         gap = _numeric(result, c, add_high_tech_income(new_income=True), "high_tech_income",
                        "增加高新技术产品（服务）收入 {amount} 元（新增收入，同时计入总收入）",
                        "earn {amount} yuan more high-tech product (service) income (new income, also in total income)")
-        re_gap = smallest(dump(app), result.programme.id, c.id, add_high_tech_income(new_income=False))
+        re_gap = smallest(dump(app), result.programme.id, c.id, add_high_tech_income(new_income=False), app=app)
         if re_gap is not None and gap.amount is not None:
             gap.details["reclassified_alternative"] = yuan(re_gap)
             gap.text_zh += f"；或将现有收入中 {yuan(re_gap)} 元经专项审计确认为高新技术产品（服务）收入"
@@ -162,7 +162,7 @@ def headroom(result: Assessment) -> list[dict]:
     out = []
     for c in result.criteria:
         if c.status == "pass" and "income.high_tech_ratio" in c.depends:
-            n = largest_keeping(dump(result.app), result.programme.id, c.id, add_other_income())
+            n = largest_keeping(dump(result.app), result.programme.id, c.id, add_other_income(), app=result.app)
             if n is not None:
                 out.append({"criterion": c.id, "other_income_headroom": float(fen_to_yuan(n)),
                             "text_zh": f"非高新技术收入再增加超过 {yuan(n)} 元（如补贴、贸易收入）将使高新技术收入占比低于要求",

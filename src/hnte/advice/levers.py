@@ -16,6 +16,7 @@ from fractions import Fraction
 from typing import Any
 
 from hnte.application import Application, parse_application
+from hnte.application.model import NUMBER_LIMIT as MONEY_LIMIT
 from hnte.core.errors import InputError
 from hnte.engine import assess_criterion
 
@@ -42,12 +43,29 @@ class Lever:
     id: str
     unit: str
     changes: Callable[[dict, Decimal], list[tuple[str, Any]]]
+    # The same change made on the validated Application itself (``model_copy`` of the edited parts), for levers
+    # that only add to money fields: the searches then skip a deep copy and a full re-validation per probe.
+    # ``None`` from it means "the result would not validate" (a figure past the file format's limit).
+    on_app: Callable[[Application, Decimal], Application | None] | None = None
 
     def apply(self, data: dict, n: int) -> tuple[dict, list[tuple[str, Any]]]:
         out = _copy(data)
         amount = Decimal(n) / UNIT_SCALE[self.unit]
         edits = self.changes(out, amount)
         return out, edits
+
+    def probe(self, data: dict, app: Application | None, programme: str, criterion_id: str) -> Probe:
+        """``n ↦ (passes, margin)`` of the criterion with ``n`` units applied: on the Application when the lever
+        can edit it (and ``app`` is the file ``data`` was dumped from), else on a re-validated copy of ``data``."""
+        if app is not None and self.on_app is not None:
+            scale, on_app = UNIT_SCALE[self.unit], self.on_app
+
+            def fast(n: int) -> tuple[bool, Fraction | None]:
+                changed = on_app(app, Decimal(n) / scale)
+                return (False, None) if changed is None else app_probe(changed, programme, criterion_id)
+
+            return fast
+        return lambda n: criterion_probe(self.apply(data, n)[0], programme, criterion_id)
 
 
 def dump(app: Application) -> dict:
@@ -57,7 +75,15 @@ def dump(app: Application) -> dict:
 def criterion_probe(data: dict, programme: str, criterion_id: str) -> tuple[bool, Fraction | None]:
     """Whether the criterion passes on ``data``, and its margin (value − threshold) when the engine measured one."""
     try:
-        c = assess_criterion(parse_application(data, "<advice>"), programme, criterion_id)
+        app = parse_application(data, "<advice>")
+    except InputError:
+        return False, None
+    return app_probe(app, programme, criterion_id)
+
+
+def app_probe(app: Application, programme: str, criterion_id: str) -> tuple[bool, Fraction | None]:
+    try:
+        c = assess_criterion(app, programme, criterion_id)
     except InputError:
         return False, None
     margin = c.margin if c.status != "unknown" and isinstance(c.margin, int | Fraction) else None
@@ -158,14 +184,15 @@ def _negated(probe: Probe) -> Probe:
     return failing
 
 
-def smallest(data: dict, programme: str, criterion_id: str, lever: Lever) -> int | None:
-    """The smallest whole number of units that makes the criterion pass, or None if out of reach."""
-    return _first(lambda n: criterion_probe(lever.apply(data, n)[0], programme, criterion_id))
+def smallest(data: dict, programme: str, criterion_id: str, lever: Lever, app: Application | None = None) -> int | None:
+    """The smallest whole number of units that makes the criterion pass, or None if out of reach.
+    ``app``: the Application ``data`` was dumped from, when the caller has it (faster probes, same answer)."""
+    return _first(lever.probe(data, app, programme, criterion_id))
 
 
-def largest_keeping(data: dict, programme: str, criterion_id: str, lever: Lever) -> int | None:
+def largest_keeping(data: dict, programme: str, criterion_id: str, lever: Lever, app: Application | None = None) -> int | None:
     """The largest amount the criterion can absorb and still pass (headroom), or None if unbounded."""
-    first_failing = _first(_negated(lambda n: criterion_probe(lever.apply(data, n)[0], programme, criterion_id)))
+    first_failing = _first(_negated(lever.probe(data, app, programme, criterion_id)))
     return None if first_failing is None else first_failing - 1
 
 
@@ -174,6 +201,24 @@ def largest_keeping(data: dict, programme: str, criterion_id: str, lever: Lever)
 
 def _latest(data: dict) -> dict:
     return data["years"][-1]
+
+
+def _latest_year_plus(app: Application, amount: Decimal, fields: tuple[str, ...]) -> Application | None:
+    """``app`` with ``amount`` added to the latest year's money ``fields`` (as the dict levers do), or None when a
+    sum reaches the file format's limit (the dict path's re-validation would refuse it)."""
+    years = list(app.years)
+    y = years[-1]
+    update = {}
+    for f in fields:
+        value = getattr(y, f)
+        if value is None:  # the dict path has no such key either
+            raise KeyError(f)
+        value = value + amount
+        if value >= MONEY_LIMIT:
+            return None
+        update[f] = value
+    years[-1] = y.model_copy(update=update)
+    return app.model_copy(update={"years": years})
 
 
 def add_rd_personnel(year_index: int) -> Lever:
@@ -217,7 +262,9 @@ def add_high_tech_income(new_income: bool) -> Lever:
             edits.append((f"years[{i}].total_income", y["total_income"]))
         return edits
 
-    return Lever("high_tech_income" + ("_new" if new_income else "_reclassified"), "fen", changes)
+    fields = ("high_tech_income", "total_income") if new_income else ("high_tech_income",)
+    return Lever("high_tech_income" + ("_new" if new_income else "_reclassified"), "fen", changes,
+                 lambda app, amount: _latest_year_plus(app, amount, fields))
 
 
 def add_other_income() -> Lever:
@@ -229,7 +276,7 @@ def add_other_income() -> Lever:
         y["total_income"] = y["total_income"] + amount
         return [(f"years[{i}].total_income", y["total_income"])]
 
-    return Lever("other_income", "fen", changes)
+    return Lever("other_income", "fen", changes, lambda app, amount: _latest_year_plus(app, amount, ("total_income",)))
 
 
 def add_product_income(product_index: int) -> Lever:

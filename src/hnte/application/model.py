@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-_LIMIT = Decimal(10) ** 16  # as the batch table: larger figures are typing errors and would overflow exact arithmetic
+NUMBER_LIMIT = _LIMIT = Decimal(10) ** 16  # as the batch table: larger figures are typing errors and would overflow exact arithmetic
 
 
 def _number(value: object, *, allow_negative: bool) -> Decimal:

@@ -2,7 +2,9 @@
 
 One hit is one statement: an upsert that returns the new count (PostgreSQL and SQLite ≥ 3.35 both speak
 ``INSERT … ON CONFLICT … DO UPDATE … RETURNING``), so the anonymous API pays a single round trip per request.
-Old windows are pruned by the first hit of each new key-window (an index range on ``window``), not on every hit.
+Old windows are pruned once per minute per worker process (an index range on ``window``), by the first hit the
+process counts in a new window; not on every hit, and not on every new key either (the anonymous API sees a new
+address on most requests, and a prune is three round trips).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.db.models import F
 from .models import RateCounter
 
 KEEP_WINDOWS = 5  # minutes of counters kept (a window is one minute)
+_pruned_window: int | None = None  # the last window this process pruned in
 
 
 def _hit(key: str, window: int) -> int:
@@ -40,11 +43,18 @@ def _hit(key: str, window: int) -> int:
 
 def rate_exceeded(key: str, limit_per_minute: int) -> bool:
     """Count one hit for ``key`` in the current minute; True when the limit is passed."""
+    global _pruned_window
     window = int(time.time() // 60)
     count = _hit(key, window)
-    if count == 1:
-        RateCounter.objects.filter(window__lt=window - KEEP_WINDOWS).delete()
+    if _pruned_window != window:
+        _pruned_window = window
+        prune(window)
     return count > limit_per_minute
+
+
+def prune(window: int) -> int:
+    """Delete the counters older than ``KEEP_WINDOWS`` minutes before ``window``; how many went."""
+    return RateCounter.objects.filter(window__lt=window - KEEP_WINDOWS).delete()[0]
 
 
 def client_ip(request) -> str:
