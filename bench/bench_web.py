@@ -9,7 +9,8 @@ Scenarios (run in this order; ``--only NAME,...`` picks some):
 
 - ``assess``: the anonymous self-assessment API (``POST /api/v1/assess`` with ``src/hnte/examples/pass_2016.yaml``
   as JSON). First a closed-loop probe estimates the capacity, then open-loop runs at fixed offered rates find the
-  highest throughput sustained with p99 ≤ 100 ms; then p50/p99 at 200 requests/s offered. Each request comes from
+  highest throughput sustained with p99 ≤ 100 ms (steps of 0.15 × capacity, then ``--bisect-steps`` halvings
+  between the last rate that held and the first that did not); then p50/p99 at 200 requests/s offered. Each request comes from
   its own loopback address (127.10.x.y), as many enterprises would: the production rate limit (60/min per
   address) stays on and is paid for on every request, but no single address reaches it.
 - ``annual_report``: annual development report filing (年度发展情况报表, the supervision app): enterprise users post the
@@ -530,17 +531,34 @@ def scenario_assess(b: Bench) -> list[Row]:
     cap = b.measure(probe())
     print(cap.line(), flush=True)
     estimate = max(1.0, cap.throughput)
-    runs = []
     best: Run | None = None
-    for factor in (0.25, 0.4, 0.55, 0.7, 0.85, 1.0):  # ascending; stop at the first miss after a hit
+    missed: float | None = None  # the lowest factor tried above ``best`` that missed
+
+    def step(factor: float) -> bool:
+        nonlocal best, missed
         rate = round(estimate * factor, 1)
-        run = b.measure(open_loop(f"assess: open loop at {factor:.2f} × capacity", b.port, make, ok, rate, b.args.step_seconds))
+        run = b.measure(open_loop(f"assess: open loop at {factor:.3f} × capacity", b.port, make, ok, rate, b.args.step_seconds))
         print(run.line(), flush=True)
-        runs.append(run)
-        if run.errors == 0 and run.pct(99) <= P99_TARGET_MS:
+        hit = run.errors == 0 and run.pct(99) <= P99_TARGET_MS
+        if hit:
             best = run if best is None or run.throughput > best.throughput else best
+        else:
+            missed = factor if missed is None else min(missed, factor)
+        return hit
+
+    factors = [0.25, 0.4, 0.55, 0.7, 0.85, 1.0]  # ascending; stop at the first miss after a hit
+    hit_at = 0.0
+    for factor in factors:
+        if step(factor):
+            hit_at = factor
         elif best is not None:
             break
+    for _ in range(b.args.bisect_steps):  # then halve the gap between the last hit and the first miss
+        if best is None or missed is None or missed <= hit_at:
+            break
+        middle = round((hit_at + missed) / 2, 3)
+        if step(middle):
+            hit_at = middle
     at200 = b.measure(open_loop("assess: open loop at 200/s offered", b.port, make, ok, 200.0, b.args.rate200_seconds))
     print(at200.line(), flush=True)
     cores = os.cpu_count() or 1
@@ -702,6 +720,7 @@ def main() -> None:
     parser.add_argument("--probe-seconds", type=float, default=6)
     parser.add_argument("--step-seconds", type=float, default=6)
     parser.add_argument("--rate200-seconds", type=float, default=10)
+    parser.add_argument("--bisect-steps", type=int, default=2, help="assess: halvings between the last hit and the first miss")
     parser.add_argument("--submit-clients", type=int, default=4)
     parser.add_argument("--drafts-each", type=int, default=400)
     parser.add_argument("--submit-seconds", type=float, default=15)

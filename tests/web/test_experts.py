@@ -290,6 +290,66 @@ def test_exclusion_workload_cap(accepted, settings):
     assert not busy & {m.expert_id for m in panel.active_members()}
 
 
+@pytest.mark.django_db(transaction=True)
+def test_two_draws_at_once_never_take_an_expert_past_the_workload_cap(world, settings, monkeypatch):
+    """Two offices' users draw panels for A and B at the same moment with the same seed (so, counting the same
+    workload, they would draw the same experts): the second draw waits for the first to commit and counts its
+    panel, so with EXPERT_WORKLOAD_CAP = 1 the panels share nobody."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    from hnte_web.applications.models import Application
+    from hnte_web.applications.services import _store
+    from hnte_web.experts import services as X
+    from hnte_web.experts.models import PanelMember
+
+    from .conftest import example_data
+
+    w = world
+    submit_and_accept(w, w.app_a, w.user_a)
+    _store(Application.objects.get(pk=w.app_b.pk), example_data())
+    submit_and_accept(w, w.app_b, w.user_b)
+    add_pool(w.office_bj, technical=16, financial=4)  # enough for both: 16 − 4 busy = 12 = 3 × 4
+    settings.EXPERT_WORKLOAD_CAP = 1
+    real, first_counted = X.candidates_for, threading.Event()
+
+    def counted_then_slow(*args, **kwargs):
+        found = real(*args, **kwargs)
+        if threading.current_thread().name == "first":
+            first_counted.set()
+            time.sleep(1.0)  # the first draw keeps its transaction open while the second one counts
+        return found
+
+    monkeypatch.setattr(X, "candidates_for", counted_then_slow)
+    panels, errors = {}, []
+
+    def run(app):
+        try:
+            if threading.current_thread().name == "second":
+                assert first_counted.wait(30)
+            panels[threading.current_thread().name] = X.panel_draw(acting_user=w.office_bj, application=app, seed=7)
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(repr(e))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(a,), name=n) for n, a in (("first", w.app_a), ("second", w.app_b))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors and set(panels) == {"first", "second"}, errors
+    first, second = ({m.expert_id for m in panels[n].active_members()} for n in ("first", "second"))
+    assert len(first) == len(second) == 5 and not first & second
+    assert set(second) <= set(panels["second"].draws.get().record["candidates"]["technical"]
+                              + panels["second"].draws.get().record["candidates"]["financial"])
+    assert {r["expert"] for r in panels["second"].draws.get().record["excluded"] if "workload" in r["reasons"]} == first
+    busiest = max(X.open_assignments(PanelMember.objects.values_list("expert_id", flat=True)).values())
+    assert busiest == 1
+
+
 def test_only_experts_of_the_field_are_technical_candidates(accepted):
     w = accepted
     add_pool(w.office_bj, technical=12)

@@ -53,6 +53,10 @@ def json_number(value: Fraction | int | Decimal, places: int = 6) -> int | float
     """A JSON-friendly number for machine output (display precision, never used to decide)."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
+    if isinstance(value, Decimal) and value.is_finite():  # the common case (money in yuan), without a Fraction
+        if value == value.to_integral_value():
+            return int(value)
+        return float(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
     frac = to_fraction(value)
     if frac.denominator == 1:
         return frac.numerator

@@ -180,11 +180,16 @@ def open_assignments(expert_ids) -> dict[int, int]:
     return counts
 
 
-def candidates_for(app: Application, data: dict, *, on: dt.date, exclude_ids=(), cap: int | None = None) -> dict:
+def candidates_for(app: Application, data: dict, *, on: dt.date, exclude_ids=(), cap: int | None = None,
+                   lock: bool = False) -> dict:
     """Who may be drawn for ``app``: the qualified, active experts of the office's pool (technical ones by the
     field of the core technology), minus those excluded — from the enterprise's own organisation (same credit
     code), from its intermediary (if the file names one), with a declared conflict, over the workload cap, or
-    already on this panel. Returns candidate ids per kind and every non-candidate with its reasons."""
+    already on this panel. Returns candidate ids per kind and every non-candidate with its reasons.
+
+    ``lock`` (a draw, inside its transaction): the active experts' rows are locked (in id order) before their
+    workload is counted, so two draws at once for different applications take turns and the second counts the
+    first one's panel: nobody is drawn past the workload cap. (SQLite's write lock already serialises them.)"""
     cap = workload_cap() if cap is None else cap
     params = R.params_on(on)
     cat = catalogue_in_force(on)
@@ -195,7 +200,10 @@ def candidates_for(app: Application, data: dict, *, on: dt.date, exclude_ids=(),
     intermediary = data.get("intermediary") or {}
     int_code = str(intermediary.get("credit_code") or "").upper()
     int_name = str(intermediary.get("name") or "").strip()
-    pool = [e for e in Expert.objects.filter(active=True).order_by("id") if app.region_code.startswith(e.region_prefix)]
+    experts = Expert.objects.filter(active=True).order_by("id")
+    if lock:
+        experts = experts.select_for_update()
+    pool = [e for e in experts if app.region_code.startswith(e.region_prefix)]
     workload = open_assignments(e.pk for e in pool)
     out = {"candidates": {R.TECHNICAL: [], R.FINANCIAL: []}, "excluded": [], "field": field_code,
            "counts": {k: {"pool": 0, "field": 0} for k in R.KINDS}, "workload_cap": cap}
@@ -235,7 +243,7 @@ def _excluded_counts(found: dict) -> dict[str, dict[str, int]]:
     return counts
 
 
-def draw_preview(app: Application, *, n_technical: int | None = None, n_financial: int | None = None) -> dict:
+def draw_preview(app: Application, *, n_technical: int | None = None, n_financial: int | None = None, lock: bool = False) -> dict:
     """What a draw would face now: the composition check, the candidates and the pool check (numbers shown)."""
     data = app.versions.get(number=app.current_version).data
     on = dt.date.fromisoformat(str(data["application_date"]))
@@ -243,7 +251,7 @@ def draw_preview(app: Application, *, n_technical: int | None = None, n_financia
     default = R.default_composition(params)
     needed = {R.TECHNICAL: default[R.TECHNICAL] if n_technical is None else n_technical,
               R.FINANCIAL: default[R.FINANCIAL] if n_financial is None else n_financial}
-    found = candidates_for(app, data, on=on)
+    found = candidates_for(app, data, on=on, lock=lock)
     problems = R.composition_problems(needed[R.TECHNICAL], needed[R.FINANCIAL], params)
     if not found["field"]:
         problems.append(R.Problem("technical_field", "申请未填写核心技术所属技术领域，无法按领域抽取技术专家",
@@ -306,7 +314,7 @@ def panel_draw(*, acting_user, application: Application, n_technical: int | None
         if app.state not in {s.value for s in t.sources} or not t.permission(acting_user, app):
             refused = APPLICATION.check(app, "draw_panel", acting_user)
             raise TransitionRefused(*refused)
-        preview = draw_preview(app, n_technical=n_technical, n_financial=n_financial)
+        preview = draw_preview(app, n_technical=n_technical, n_financial=n_financial, lock=True)
         if preview["problems"]:
             raise _refuse(preview["problems"], code="pool")
         needed, found, on = preview["needed"], preview["found"], preview["on"]
@@ -409,7 +417,7 @@ def panel_member_replace(*, acting_user, member: PanelMember, seed: int | None =
         on = dt.date.fromisoformat(str(data["application_date"]))
         params = R.params_on(on)
         everyone = list(panel.members.values_list("expert_id", flat=True))
-        found = candidates_for(app, data, on=on, exclude_ids=everyone)
+        found = candidates_for(app, data, on=on, exclude_ids=everyone, lock=True)
         needed = {R.TECHNICAL: 0, R.FINANCIAL: 0, locked.kind: 1}
         problems = R.pool_problems({k: len(v) for k, v in found["candidates"].items()}, needed, params,
                                    field_code=found["field"], excluded=_excluded_counts(found))
