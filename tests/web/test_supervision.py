@@ -376,6 +376,34 @@ def test_a_whole_move_keeps_the_status_and_transfers_the_enterprise_to_the_new_o
     assert Notification.objects.filter(user=s.office_bj, message_zh__contains="整体迁出").exists()
 
 
+def test_after_a_whole_move_the_new_office_lists_and_prints_the_certificate_and_the_old_one_sees_where_it_went(one, client):
+    s = one
+    client.force_login(s.office_sz)
+    assert s.cert.number not in client.get("/certificates/").content.decode()  # before the move: not Suzhou's
+    assert client.get(f"/certificates/{s.cert.pk}/certificate.pdf").status_code == 404
+    _move(s)
+    page = client.get("/certificates/").content.decode()
+    row = page[page.index(f'id="cert-{s.cert.pk}"'):].split("</tr>")[0]
+    assert s.cert.number in row and "整体迁入" in row
+    pdf = client.get(f"/certificates/{s.cert.pk}/certificate.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    client.force_login(s.office_bj)
+    page = client.get("/certificates/").content.decode()
+    row = page[page.index(f'id="cert-{s.cert.pk}"'):].split("</tr>")[0]
+    assert s.cert.number in row and "已整体迁出至 320505" in row
+
+
+def test_a_partial_move_leaves_the_certificate_with_the_old_office_only(one, client):
+    s = one
+    _move(s, kind="partial")
+    client.force_login(s.office_sz)
+    assert s.cert.number not in client.get("/certificates/").content.decode()
+    assert client.get(f"/certificates/{s.cert.pk}/certificate.pdf").status_code == 404
+    client.force_login(s.office_bj)
+    row = client.get("/certificates/").content.decode().split(f'id="cert-{s.cert.pk}"')[1].split("</tr>")[0]
+    assert "迁出" not in row and "迁入" not in row
+
+
 def test_a_partial_move_needs_a_new_identification(one):
     s = one
     reloc = _move(s, kind="partial")

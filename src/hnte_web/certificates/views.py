@@ -4,6 +4,7 @@ offices' issuing, the PDF, and the public verification by number."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -42,13 +43,20 @@ def certificate_list(request):
                  "rejection": reasons.get(a.pk)} for a in apps]
         return render(request, "certificates/enterprise.html", {"rows": rows, "today": clock.today()})
     scope = Application.objects.select_related("enterprise")
-    certs = Certificate.objects.select_related("application")
+    certs = Certificate.objects.select_related("application__enterprise").order_by("-issued_on", "number")
     if not user.is_lgo:
         scope = scope.filter(region_code__startswith=user.region_prefix)
-        certs = certs.filter(application__region_code__startswith=user.region_prefix)
+        # Issued here, or held by an enterprise that has since moved here as a whole (Art. 18: the new office
+        # supervises it from then on); a certificate issued here for an enterprise that moved away stays listed
+        # for the record, marked with where it went.
+        certs = certs.filter(Q(application__region_code__startswith=user.region_prefix)
+                             | Q(application__enterprise__region_code__startswith=user.region_prefix))
     awaiting = [a for a in scope.filter(state="filed").order_by("id")[:200]
                 if APPLICATION.check(a, "issue_certificate", user) is None]
-    return render(request, "certificates/office.html", {"awaiting": awaiting, "certs": certs[:200], "today": clock.today()})
+    rows = [{"cert": c, "moved_to": c.application.enterprise.region_code
+             if c.application.enterprise.region_code != c.application.region_code else None,
+             "moved_in": not user.is_lgo and not c.application.region_code.startswith(user.region_prefix)} for c in certs[:200]]
+    return render(request, "certificates/office.html", {"awaiting": awaiting, "rows": rows, "today": clock.today()})
 
 
 @role_required("office", "admin")
@@ -66,13 +74,13 @@ def _readable(user, cert: Certificate) -> bool:
     app = cert.application
     if user.is_enterprise:
         return user.enterprise_id == app.enterprise_id
-    return (user.is_office or user.is_lgo) and user.covers_region(app.region_code)
+    return (user.is_office or user.is_lgo) and (user.covers_region(app.region_code) or user.covers_region(app.enterprise.region_code))
 
 
 @role_required("enterprise", "office", "admin")
 def certificate_pdf(request, pk: int):
     """The printed certificate: the enterprise's own, or its region's for the offices."""
-    cert = get_object_or_404(Certificate.objects.select_related("application"), pk=pk)
+    cert = get_object_or_404(Certificate.objects.select_related("application__enterprise"), pk=pk)
     if not _readable(request.user, cert):
         raise Http404
     verify_url = request.build_absolute_uri(reverse("certificate_verify")) + f"?number={cert.number}"
