@@ -63,3 +63,27 @@ def build(base: str, changes: dict[str, Any] | None = None):
 @pytest.fixture
 def make_app():
     return build
+
+
+def audited_example(tmp_path: Path, *, share_ok: bool) -> Path:
+    """fail_2016 with an intermediary (qualified, or 15 of 60 staff CPAs: 25 % < 30 %) and a special audit report
+    that differs from the application on one R&D figure and on high-tech income."""
+    import json
+
+    data = example_data("fail_2016")
+    years = [y["year"] for y in data["years"]]
+    data["intermediary"] = {"name": "北京示例会计师事务所（普通合伙）", "credit_code": "91110108MA00000001", "founded_on": "2012-04-01",
+                            "independent_practice": True, "records": [],
+                            "years": [{"year": 2024, "average_headcount": 60, "certified_public_accountants": 30 if share_ok else 15,
+                                       "tax_agents": 0}]}
+    report_years = []
+    for y in data["years"]:
+        rd = dict(y["rd_expenses"])
+        if y["year"] == years[1]:
+            rd["personnel"] = rd["personnel"] - 20000
+        report_years.append({"year": y["year"], "rd_expenses": rd})
+    data["special_audit_report"] = {"number": "京审专字〔2024〕第001号", "issued_on": "2024-05-20",
+                                    "high_tech_income": data["years"][-1]["high_tech_income"] + 100000, "years": report_years}
+    out = tmp_path / ("audited.json" if share_ok else "audited_blocked.json")
+    out.write_text(json.dumps(data, default=str, ensure_ascii=False), encoding="utf-8")
+    return out

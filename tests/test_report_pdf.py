@@ -7,6 +7,7 @@ from pathlib import Path
 import pypdfium2
 from pypdf import PdfReader
 
+from conftest import audited_example
 from hnte.cli import main
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "src" / "hnte" / "examples"
@@ -40,3 +41,12 @@ def test_pdf_in_english(tmp_path):
     out = _report(tmp_path, "case_2008", "--lang", "en")
     text = "".join(p.extract_text() for p in PdfReader(str(out)).pages)
     assert "HNTE identification self-assessment report" in text and "深圳示例电子有限公司" in text
+
+
+def test_pdf_carries_the_special_audit_section(tmp_path):
+    src = audited_example(tmp_path, share_ok=False)
+    out = src.with_suffix(".pdf")
+    assert main(["report", str(src), "-o", str(out)]) == 0
+    text = "".join(p.extract_text() for p in PdfReader(str(out)).pages)
+    for phrase in ("专项审计报告与中介机构", "京审专字〔2024〕第001号", "申请书与专项审计报告不一致之处", "存在阻止提交的问题"):
+        assert phrase in text, phrase

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import sync_playwright
 
+from conftest import audited_example
 from hnte.cli import main
 from hnte.report.pdf import CHROMIUM_ARGS, chromium_path
 
@@ -82,6 +83,47 @@ def test_xlsx_reads_back_with_sheets_values_and_charts(tmp_path):
     with zipfile.ZipFile(io.BytesIO(out.read_bytes())) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) >= 3
+
+
+# --- the special audit report section ------------------------------------------------------------------------------
+
+
+def _report_of(path: Path, suffix: str, *extra: str) -> Path:
+    out = path.with_suffix("." + suffix)
+    assert main(["report", str(path), "-o", str(out), *extra]) == 0
+    return out
+
+
+def test_html_shows_the_special_audit_section_with_each_difference_and_the_blocking_rule(tmp_path, browser):
+    page = browser.new_page()
+    page.goto(_report_of(audited_example(tmp_path, share_ok=False), "html").as_uri())
+    section = page.locator("#audit")
+    assert "存在阻止提交的问题" in page.locator("#audit-verdict").inner_text()
+    assert "京审专字〔2024〕第001号" in section.inner_text()
+    rules = page.locator("#audit-rules").inner_text()
+    assert "25.00%" in rules and "≥ 30.00%" in rules
+    diffs = page.locator("#audit-differences tr")
+    assert diffs.count() == 3  # header + personnel + high-tech income
+    text = page.locator("#audit-differences").inner_text()
+    assert "-20,000.00" in text and "+100,000.00" in text and "guidelines_2016#sec2-3" in text
+    assert "不能作为认定申请材料" in page.locator("#audit-findings").inner_text()
+    page.goto(_report_of(audited_example(tmp_path, share_ok=True), "html", "--lang", "en").as_uri())
+    assert page.locator("#audit-verdict").inner_text().strip() == "Nothing blocks submission."
+    page.goto(_report(tmp_path, "pass_2016", "html").as_uri())
+    assert page.locator("#audit").count() == 0  # no intermediary, no report: no section
+    page.close()
+
+
+def test_xlsx_special_audit_sheet_reads_back_with_the_figures(tmp_path):
+    wb = openpyxl.load_workbook(_report_of(audited_example(tmp_path, share_ok=False), "xlsx"))
+    assert wb.sheetnames[-1] == "专项审计"
+    ws = wb["专项审计"]
+    cells = [[c.value for c in row] for row in ws.iter_rows()]
+    assert cells[1][0].startswith("存在阻止提交的问题")
+    diffs = [row for row in cells if row[0] and "(years[" in str(row[0])]
+    assert {(row[1] - row[2], row[3]) for row in diffs} == {(20000, -20000), (-100000, 100000)}
+    assert any(row[0] and "25.00%" in str(row[0]) and row[1] == "不符合" for row in cells)
+    assert "专项审计" not in openpyxl.load_workbook(_report(tmp_path, "pass_2016", "xlsx")).sheetnames
 
 
 def test_unknown_report_extension_is_a_clear_error(tmp_path, capsys):

@@ -36,6 +36,12 @@ L = {
         "trap_text": "资格期满当年（{year} 年）在重新认定前暂按 {prepay} 预缴；年底前未取得资格须按 {trueup} 补缴",
         "at_risk": "补缴风险金额", "loss_text": "一般企业 {a} 年；具备高新技术企业资格 {b} 年",
         "pass_line": "及格线", "indicator": "指标", "exact": "精确值",
+        "audit": "专项审计报告与中介机构", "intermediary": "中介机构", "report_number": "专项审计报告编号",
+        "differences": "申请书与专项审计报告不一致之处", "no_differences": "申请书所填数据与专项审计报告一致。",
+        "application_figure": "申请书", "report_figure": "专项审计报告", "difference": "差额（报告−申请书）",
+        "findings": "核对意见", "blocking": "阻止提交", "warning": "提示", "rule": "条件",
+        "blocked_text": "存在阻止提交的问题：须由符合条件的中介机构出具报告或更正后方可提交。",
+        "not_blocked_text": "未发现阻止提交的问题。", "no_intermediary": "申请书未填写中介机构。",
     },
     "en": {
         "title": "HNTE identification self-assessment report", "generated": "Generated", "engine": "Engine version", "date": "Application date",
@@ -59,6 +65,13 @@ L = {
         "trap_text": "in the expiry year ({year}) prepay at {prepay} until re-identified; if not re-identified by year end, pay back at {trueup}",
         "at_risk": "amount at risk", "loss_text": "{a} years in general; {b} years with HNTE status",
         "pass_line": "pass mark", "indicator": "Indicator", "exact": "exact",
+        "audit": "Special audit report and intermediary", "intermediary": "Intermediary", "report_number": "Special audit report number",
+        "differences": "Where the application and the special audit report differ",
+        "no_differences": "The application's figures agree with the special audit report.",
+        "application_figure": "Application", "report_figure": "Special audit report", "difference": "Difference (report − application)",
+        "findings": "Findings", "blocking": "blocks submission", "warning": "warning", "rule": "Rule",
+        "blocked_text": "Submission is blocked: the report must come from a qualified intermediary, or the figures be corrected.",
+        "not_blocked_text": "Nothing blocks submission.", "no_intermediary": "The application names no intermediary.",
     },
 }
 
@@ -131,9 +144,32 @@ def build(result: Assessment, advice: Advice, lang: str = "zh", today: dt.date |
                                                trueup=_pct(b["expiry_year_prepayment"]["true_up_rate"]))
             if "expiry_year_prepayment" in b else None,
         },
+        "audit": _audit(result, t, lang),
         "staff_chart": charts.monthly_staff(staff_series, t["month"]),
         "staff_series": [(name, [float(v) for v in values]) for name, values in staff_series],
         "disclaimer": t["disclaimer"],
+    }
+
+
+def _audit(result: Assessment, t: dict, lang: str) -> dict[str, Any] | None:
+    """The special audit report section (工作指引 一、（三）; 二、（三）): the intermediary's qualification rule by
+    rule, every figure that differs from the report, and the findings; None when the file has neither."""
+    check = result.audit
+    if check is None:
+        return None
+    from hnte.registries.intermediaries import rule_message
+
+    q = check.qualification
+    intermediary = None if q is None else {
+        "name": q.firm.name, "credit_code": q.firm.credit_code, "status": q.status, "status_text": t[q.status],
+        "rules": [{"text": rule_message(r, lang), "status": r.status, "status_text": t[r.status], "cites": r.all_cites()}
+                  for r in q.rules]}
+    return {
+        "blocked": check.submission_blocked, "blocked_text": t["blocked_text" if check.submission_blocked else "not_blocked_text"],
+        "report_number": check.report_number, "intermediary": intermediary,
+        "differences": [d.to_dict(lang) for d in check.differences],
+        "findings": [{"severity": f.severity, "severity_text": t[f.severity], "path": f.path, "text": f.message(lang),
+                      "cites": list(f.cites)} for f in check.findings],
     }
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import xlsxwriter
 
-SHEETS = {"zh": ("概览", "认定条件", "创新能力评价", "差距", "风险", "价值", "月度人数"),
-          "en": ("Summary", "Criteria", "Score", "Gaps", "Risks", "Benefits", "Monthly staff")}
+SHEETS = {"zh": ("概览", "认定条件", "创新能力评价", "差距", "风险", "价值", "月度人数", "专项审计"),
+          "en": ("Summary", "Criteria", "Score", "Gaps", "Risks", "Benefits", "Monthly staff", "Special audit")}
 
 
 def write_xlsx(view: dict, out: Path) -> None:
@@ -154,4 +154,50 @@ def write_xlsx(view: dict, out: Path) -> None:
             chart.add_series({"name": name, "categories": [names[6], 1, 0, months, 0], "values": [names[6], 1, j, months, j]})
         chart.set_title({"name": t["staff"]})
         ws.insert_chart(1, len(view["staff_series"]) + 2, chart)
+
+    audit = view.get("audit")
+    if audit:  # only when the file has an intermediary or a special audit report
+        ws = wb.add_worksheet(names[7])
+        ws.set_column(0, 0, 40)
+        ws.set_column(1, 3, 18)
+        ws.set_column(4, 4, 40)
+        money = wb.add_format({"num_format": "#,##0.00"})
+        ws.write(0, 0, t["audit"], bold)
+        ws.write(1, 0, audit["blocked_text"], status_fmt["fail" if audit["blocked"] else "pass"])
+        r = 2
+        if audit["report_number"]:
+            ws.write_row(r, 0, [t["report_number"], audit["report_number"]])
+            r += 1
+        q = audit["intermediary"]
+        r += 1
+        if q:
+            ws.write_row(r, 0, [t["intermediary"], q["name"], q["credit_code"], q["status_text"]], head)
+            for rule in q["rules"]:
+                r += 1
+                ws.write(r, 0, rule["text"], wrap)
+                ws.write(r, 1, rule["status_text"], status_fmt[rule["status"]])
+                ws.write(r, 4, "; ".join(rule["cites"]), wrap)
+        else:
+            ws.write(r, 0, t["no_intermediary"])
+        r += 2
+        ws.write(r, 0, t["differences"], bold)
+        r += 1
+        ws.write_row(r, 0, [t["item"], t["application_figure"], t["report_figure"], t["difference"], t["cite"]], head)
+        for d in audit["differences"]:
+            r += 1
+            ws.write(r, 0, f"{d['label']} ({d['path']})", wrap)
+            for j, key in enumerate(("application", "report", "difference"), start=1):
+                ws.write_number(r, j, d[key], money)
+            ws.write(r, 4, "; ".join(d["cites"]), wrap)
+        if not audit["differences"]:
+            r += 1
+            ws.write(r, 0, t["no_differences"])
+        if audit["findings"]:
+            r += 2
+            ws.write_row(r, 0, [t["findings"], t["severity"], "", "", t["cite"]], head)
+            for f in audit["findings"]:
+                r += 1
+                ws.write(r, 0, f["text"], wrap)
+                ws.write(r, 1, f["severity_text"], status_fmt["fail" if f["severity"] == "blocking" else "unknown"])
+                ws.write(r, 4, "; ".join(f["cites"]), wrap)
     wb.close()
