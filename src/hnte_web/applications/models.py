@@ -45,7 +45,12 @@ class Application(models.Model):
 
     class Meta:
         ordering = ["-id"]
-        indexes = [models.Index(fields=["state", "region_code", "id"]), models.Index(fields=["programme", "state"])]
+        indexes = [models.Index(fields=["state", "region_code", "id"]), models.Index(fields=["programme", "state"]),
+                   # The office queue counts its matches (state, region prefix, submitted versions only) on every page:
+                   # on PostgreSQL this is an index-only scan (prefix LIKE needs varchar_pattern_ops); other
+                   # databases ignore the operator class and the INCLUDE and get a plain (state, region_code) index.
+                   models.Index(fields=["state", "region_code"], opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+                                include=["current_version"], name="app_queue_count_idx")]
 
     @property
     def pilot(self) -> bool:

@@ -100,6 +100,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
                                        "timeout": float(os.environ.get("HNTE_SQLITE_TIMEOUT", 20)), "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# The office queue's covering index (applications.app_queue_count_idx) INCLUDEs a column on PostgreSQL; SQLite
+# builds it without, and says so (models.W040): expected, not a problem.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
