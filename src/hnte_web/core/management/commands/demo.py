@@ -1,5 +1,6 @@
 """``hnte-admin demo``: demo accounts and data (idempotent): offices, the Leading Group Office, experts and
-enterprises, one of them active with a complete draft, one awaiting activation."""
+enterprises, one of them active with a complete draft, one awaiting activation, and one identified in the 2024
+round through the whole standard track, with its certificate and annual reports (``supervision/demo.py``)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from hnte_web.enterprises.credit_code import with_check_character
 from hnte_web.enterprises.models import Enterprise
 from hnte_web.enterprises.services import enterprise_register, registration_activate
 from hnte_web.experts.demo import demo_pool
+from hnte_web.supervision.demo import USERNAME as CERTIFIED
+from hnte_web.supervision.demo import demo_certified, demo_fields
 
 DEMO_PASSWORD = "hnte-demo-2026"
 EXAMPLES = Path(hnte.__file__).resolve().parent / "examples"
@@ -59,10 +62,15 @@ class Command(BaseCommand):
                 data = _jsonable(load_application(EXAMPLES / "pass_2016.yaml").model_dump(mode="python", exclude_none=True))
                 _store(Application.objects.get(pk=app.pk), data)
             demo_pool(office=User.objects.get(username="office_bj"), password=DEMO_PASSWORD)  # 12 technical + 3 financial
+            demo_certified(office=User.objects.get(username="office_bj"), lgo=User.objects.get(username="lgo"), password=DEMO_PASSWORD,
+                           fields=demo_fields("北京示例电子科技有限公司", with_check_character("91110108MA01CRTF2"), "110108",
+                                              "北京市海淀区示例路8号"),
+                           data=_jsonable(load_application(EXAMPLES / "pass_2016.yaml").model_dump(mode="python", exclude_none=True)))
             if not User.objects.filter(username="demo_pending").exists():
                 enterprise_register(username="demo_pending", password=DEMO_PASSWORD,
                                     fields=_enterprise_fields("北京待激活科技有限公司", "91110105MA02XYKW3", "110105", "北京市朝阳区示例街2号"))
         rows = [(u, r) for u, r, _ in STAFF] + [("demo_enterprise", "enterprise (active, with a draft)"),
+                                                 (CERTIFIED, "enterprise (identified 2024, certificate and annual reports)"),
                                                  ("demo_pending", "enterprise (awaiting activation)")]
         self.stdout.write(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
         for username, role in rows:
