@@ -16,6 +16,8 @@ Scenarios (run in this order; ``--only NAME,...`` picks some):
 - ``annual_report``: annual development report filing (年度发展情况报表, the supervision app): enterprise users post the
   form for their open reports, closed loop, several users at once: sustained reports/s and errors (must be 0);
   afterwards the filed reports are counted and the audit chain verified.
+- ``autosave``: the application form's autosave: enterprise users each typing into a draft's finance page, every
+  save answered with the live self-assessment panel (closed loop; the verdict flips on every other save).
 - ``submit``: the other write path, application submission (draft → submitted: the engine's check, an immutable
   version, the audit event, notifications), measured the same way.
 - ``queue``: the office queue ``/office/`` with ``--rows`` (100,000) applications in the database (bulk-created,
@@ -25,7 +27,7 @@ To add a scenario: write ``def scenario_x(b: Bench) -> list[Row]`` (seed what it
 with ``b.login()`` or ``b.session()``, drive it with ``closed_loop``/``open_loop`` through ``b.measure``) and add it to
 ``SCENARIOS``.
 
-Run: .venv/bin/python bench/bench_web.py [--rows 100000] [--workers 3] [--worker-class sync] [--only assess,annual_report,submit,queue]
+Run: .venv/bin/python bench/bench_web.py [--rows 100000] [--workers 3] [--worker-class sync] [--only assess,annual_report,autosave,submit,queue]
      [--pg-url postgres://postgres@127.0.0.1:5432/postgres] [--db hnte_bench]
 """
 
@@ -441,7 +443,7 @@ def seed_queue(b: Bench, rows: int) -> float:
     return time.perf_counter() - t0
 
 
-def seed_drafts(b: Bench, enterprises: int, drafts_each: int) -> dict[str, list[int]]:
+def seed_drafts(b: Bench, enterprises: int, drafts_each: int, *, first: int = 900000, prefix: str = "bench_ent") -> dict[str, list[int]]:
     """Active enterprises, each with a user and complete drafts (pass_2016); {username: [application ids]}."""
     b.django()
     from hnte_web.applications.filedata import dumps
@@ -449,9 +451,9 @@ def seed_drafts(b: Bench, enterprises: int, drafts_each: int) -> dict[str, list[
 
     out: dict[str, list[int]] = {}
     for e in range(enterprises):
-        ent = _enterprise(900000 + e, "110108")
+        ent = _enterprise(first + e, "110108")
         ent.save()
-        username = f"bench_ent_{e}"
+        username = f"{prefix}_{e}"
         _user(username, "enterprise", enterprise=ent).save()
         text = dumps(_pass_data(ent))
         apps = Application.objects.bulk_create([
@@ -575,6 +577,41 @@ def scenario_assess(b: Bench) -> list[Row]:
     return rows
 
 
+def scenario_autosave(b: Bench) -> list[Row]:
+    """The application form's autosave (the busiest write path before a batch deadline): enterprise users typing
+    into their draft's finance page, each save answered with the live self-assessment panel (JSON), closed loop;
+    the high-tech income alternates so the verdict flips on every other save."""
+    clients = b.args.submit_clients
+    drafts = seed_drafts(b, clients, 1, first=910000, prefix="bench_typist")
+    steps = []
+    for username, (pk,) in drafts.items():
+        cookies = b.login(username)
+        turn = iter(range(10**9))
+
+        def make_step(pk=pk, cookies=cookies, turn=turn):
+            async def step():
+                value = "3600" if next(turn) % 2 else "100"  # 万元: eligible / not eligible
+                body = urlencode({"years[2].high_tech_income": value}).encode()
+                raw = raw_request("POST", f"/applications/{pk}/edit/finance/", host=b.host, body=body, headers={
+                    "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json",
+                    "Cookie": _cookie_header(cookies), "X-CSRFToken": cookies["csrftoken"]})
+                status, data = await fetch(b.port, raw)
+                if status != 200:
+                    return status, False
+                answer = json.loads(data.split(b"\r\n\r\n", 1)[1])
+                want = "eligible" if value == "3600" else "not_eligible"
+                return status, bool(answer.get("ok")) and f'data-verdict="{want}"' in answer.get("panel", "")
+
+            return step
+
+        steps.append(make_step())
+    run = b.measure(closed_loop(f"autosave: closed loop, {clients} enterprise users", steps, b.args.submit_seconds))
+    print(run.line(), flush=True)
+    return [Row(f"form autosave with the live panel, {clients} users, closed loop",
+                f"**{run.throughput:.1f} saves/s**, p50 {run.pct(50):.0f} ms, p99 {run.pct(99):.0f} ms, errors {run.errors} of "
+                f"{run.count}; server CPU {run.cpu_ms_per_request:.1f} ms/save")]
+
+
 def scenario_submit(b: Bench) -> list[Row]:
     clients = b.args.submit_clients
     drafts = seed_drafts(b, clients, b.args.drafts_each)
@@ -686,6 +723,7 @@ def scenario_queue(b: Bench) -> list[Row]:
 SCENARIOS: dict[str, Callable[[Bench], list[Row]]] = {
     "assess": scenario_assess,
     "annual_report": scenario_annual_report,
+    "autosave": scenario_autosave,
     "submit": scenario_submit,
     "queue": scenario_queue,
 }

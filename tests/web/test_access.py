@@ -149,6 +149,8 @@ MATRIX: list[Entry] = [
           data=lambda w: {"enterprise.technical_field": "1.1.2"}, note="a submitted application cannot be changed"),
     Entry("application_panel", "GET", "sub", expect(**SUBMITTED_READERS)),
     Entry("application_panel", "GET", "draft", expect(ent_a="200")),
+    Entry("application_trace", "GET", "sub_trace", expect(**SUBMITTED_READERS)),
+    Entry("application_trace", "GET", "draft_trace", expect(ent_a="200"), note="offices never see drafts, nor their traces"),
     Entry("application_export", "GET", "draft", expect(ent_a="200")),
     Entry("application_export", "GET", "sub", expect(ent_a="200"), note="offices read versions, never the live data"),
     Entry("version_detail", "GET", "sub_v1", expect(**SUBMITTED_READERS)),
@@ -397,6 +399,8 @@ def _kwargs(w, target: str) -> dict:
         "sub_basic": {"pk": w.app_a.pk, "section": "basic"}, "draft_basic": {"pk": w.draft_a.pk, "section": "basic"},
         "draft_nosection": {"pk": w.draft_a.pk, "section": "nonexistent"},
         "sub_v1": {"pk": w.app_a.pk, "number": 1}, "draft_v1": {"pk": w.draft_a.pk, "number": 1},
+        "sub_trace": {"pk": w.app_a.pk, "criterion": "art11_6_high_tech_income"},
+        "draft_trace": {"pk": w.draft_a.pk, "criterion": "art11_6_high_tech_income"},
         "att_sub": {"pk": w.att_sub.pk}, "att_draft": {"pk": w.att_draft.pk},
         "reg_c": {"pk": w.ent_c.pk}, "reg_a": {"pk": w.ent_a.pk}, "batch_bj": {"pk": w.batch_bj.pk},
         "panel": {"pk": w.panel_rev.pk}, "rev": {"pk": w.rev_a.pk}, "att_rev": {"pk": w.att_rev.pk},
@@ -562,7 +566,7 @@ def _a_kwargs(w, name: str, pk_kind: str) -> dict | None:
         "draft": {"app": w.draft_a.pk, "att": w.att_draft.pk, "ent": w.ent_a.pk, "batch": w.batch_bj.pk},
         "none": {"app": NOWHERE, "att": NOWHERE, "ent": NOWHERE, "batch": NOWHERE},
     }[pk_kind]
-    return {"pk": objects[pattern_kwargs.get(name, "app")], "section": "basic", "number": 1}
+    return {"pk": objects[pattern_kwargs.get(name, "app")], "section": "basic", "number": 1, "criterion": "art11_6_high_tech_income"}
 
 
 def _patterns_with_args(patterns, namespace=""):
@@ -593,7 +597,8 @@ def test_enterprise_b_cannot_tell_that_a_exists(mw):
             assert (resp.status_code, resp.content) == (nowhere.status_code, nowhere.content), url
             assert not any(s in body_text(resp) for s in w.secrets_a), url
             checked.add(name)
-    assert {"attachment_download", "version_export", "application_edit", "office_registration", "api:get_application"} <= checked
+    assert {"attachment_download", "version_export", "application_edit", "application_trace", "office_registration",
+            "api:get_application"} <= checked
 
 
 def test_nothing_of_a_appears_on_any_page_b_can_load(mw):
@@ -619,6 +624,7 @@ def test_nothing_of_a_appears_on_any_page_b_can_load(mw):
                                                   "application_import", "attachments", "application_submit", "pilot_form",
                                                   "api:get_application")]
         urls += [reverse("application_edit", args=[pk, s]) for s in SECTION_KEYS]
+        urls.append(reverse("application_trace", args=[pk, "art11_6_high_tech_income"]))
     urls += [reverse("version_detail", args=[w.app_b.pk, 1]), reverse("version_export", args=[w.app_b.pk, 1]),
              reverse("attachment_download", args=[att_b.pk])]
     loaded = 0

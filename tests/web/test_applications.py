@@ -110,6 +110,35 @@ def test_the_live_panel_matches_the_engine(client, world):
         assert f'class="status-{c.status}" data-criterion="{c.id}"' in html
 
 
+def test_each_trace_is_fetched_when_opened_and_is_the_engines_explanation(client, world):
+    """The panel (and so every autosave) carries a link per criterion, not nine rendered traces; the link gives the
+    same text the full live assessment renders, on the data the user sees — the owner's draft as last saved."""
+    from hnte_web.applications.assessment import live_assessment
+
+    client.force_login(world.user_a)
+    app = Application.objects.get(pk=world.app_a.pk)
+    full = live_assessment(with_enterprise(app.data, app.enterprise))
+    panel = client.get(f"/applications/{app.pk}/assessment/").content.decode()
+    assert '<pre class="trace"><a href=' in panel and "输入:" not in panel  # links, no trace text
+    for cid, text in full["traces"].items():
+        url = f"/applications/{app.pk}/assessment/trace/{cid}/"
+        assert f'data-trace-url="{url}"' in panel
+        r = client.get(url)
+        assert r.status_code == 200 and r["Content-Type"] == "text/plain; charset=utf-8" and r.content.decode() == text
+    client.post(f"/applications/{app.pk}/edit/finance/", {"years[2].high_tech_income": "100"}, HTTP_ACCEPT="application/json")
+    low = client.get(f"/applications/{app.pk}/assessment/trace/art11_6_high_tech_income/").content.decode()
+    assert "years[2].high_tech_income = 1,000,000.00 元" in low and "✘" in low  # the draft as just saved
+    english = client.get(f"/applications/{app.pk}/assessment/trace/art11_6_high_tech_income/?lang=en").content.decode()
+    assert "Inputs" in english and "1,000,000.00 yuan" in english
+
+
+def test_a_trace_of_no_such_criterion_or_of_data_that_cannot_be_assessed_is_not_found(client, world):
+    client.force_login(world.user_a)
+    assert client.get(f"/applications/{world.app_a.pk}/assessment/trace/art99_nothing/").status_code == 404
+    client.force_login(world.user_b)  # B's draft is empty: nothing to assess, no trace
+    assert client.get(f"/applications/{world.app_b.pk}/assessment/trace/art11_6_high_tech_income/").status_code == 404
+
+
 def test_list_sections_add_and_delete_rows(client, world):
     client.force_login(world.user_b)
     url = f"/applications/{world.app_b.pk}/edit/intellectual_property/"

@@ -176,6 +176,12 @@ def test_register_activate_fill_watch_submit(live_server, browser, transactional
     expect(page.locator("#save-status")).to_have_attribute("data-state", "saved")
     expect(page.locator("#score-range")).to_contain_text("–")
     _shot(page, "03-application-live-assessment")
+    # the trace is fetched when opened (in the panel autosave replaced), on the figures just typed
+    trace = page.locator('[data-criterion="art11_6_high_tech_income"] details')
+    trace.locator("summary").click()
+    expect(trace).to_have_attribute("data-loaded", "yes")
+    expect(trace.locator("pre.trace")).to_contain_text("art11_6_high_tech_income")
+    expect(trace.locator("pre.trace")).to_contain_text(f"years[2].high_tech_income = {int(latest['high_tech_income']):,}.00 元")
     page.fill('[name="years[2].sales_revenue"]', "abc")  # a bad figure: marked, not saved, nothing lost
     expect(page.locator('.live-error[data-for="years[2].sales_revenue"]')).to_contain_text("应为以万元计的数字")
     expect(verdict).to_have_attribute("data-verdict", "eligible")

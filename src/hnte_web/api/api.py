@@ -169,7 +169,7 @@ def get_application(request, pk: int):
     """One application: status, versions, the current data and the live assessment."""
     app = _own(request, pk)
     data = with_enterprise(app.data, app.enterprise)
-    live = live_assessment(data, lang=_lang(request))
+    live = live_assessment(data, lang=_lang(request), traces=False)
     body = _out(app, _lang(request))
     body.update({
         "versions": [{"number": v.number, "submitted_at": v.submitted_at.isoformat(), "sha256": v.sha256, "verdict": v.verdict}

@@ -41,13 +41,25 @@ def engine_check(data: dict, *, lang: str = "zh", source: str = "申请书") -> 
             "submission_blocked": bool(audit and audit.get("submission_blocked"))}
 
 
-def live_assessment(data: dict, *, lang: str = "zh", source: str = "申请书") -> dict[str, Any]:
-    """``{"ok": True, "view": ..., "traces": {criterion_id: text}}`` or ``{"ok": False, "issues": [...]}``."""
+def live_assessment(data: dict, *, lang: str = "zh", source: str = "申请书", traces: bool = True) -> dict[str, Any]:
+    """``{"ok": True, "view": ..., "traces": {criterion_id: text}}`` or ``{"ok": False, "issues": [...]}``.
+
+    ``traces=False``: no trace text (``{}``): rendering the nine criteria's traces is most of the cost (≈ 25 of
+    ≈ 30 ms), so the autosaved panel leaves them to :func:`criterion_trace`, fetched when one is opened."""
     check = engine_check(data, lang=lang, source=source)
     if not check["ok"]:
         return check
     result = check["result"]
     view = build(result, advise(result, lang=lang), lang)
-    traces = {c.id: trace_text(result, c.id, lang) for c in result.criteria}
+    traces = {c.id: trace_text(result, c.id, lang) for c in result.criteria} if traces else {}
     return {"ok": True, "view": view, "traces": traces, "verdict": result.verdict, "audit": check["audit"],
             "submission_blocked": check["submission_blocked"]}
+
+
+def criterion_trace(data: dict, criterion_id: str, *, lang: str = "zh", source: str = "申请书") -> str | None:
+    """The trace of one criterion on ``data`` — the text :func:`live_assessment` gives for it — or None when the data
+    cannot be assessed or the programme has no such criterion."""
+    check = engine_check(data, lang=lang, source=source)
+    if not check["ok"] or not any(c.id == criterion_id for c in check["result"].criteria):
+        return None
+    return trace_text(check["result"], criterion_id, lang)

@@ -16,7 +16,7 @@ from hnte_web.core.i18n import t
 from hnte_web.core.workflow import TransitionRefused
 
 from . import sections as S
-from .assessment import live_assessment
+from .assessment import criterion_trace, live_assessment
 from .models import ApplicationVersion, Attachment, AttachmentKind
 from .services import (
     COMMITMENT_EN,
@@ -74,7 +74,9 @@ def _batches(user, app):
 
 
 def _panel(request, app) -> str:
-    live = live_assessment(_visible_data(request, app), lang=request.lang)
+    """The live self-assessment panel (page, autosave, ``application_panel``); each criterion's trace is fetched
+    from ``application_trace`` when it is opened (static/hnte/trace.js), not rendered on every save."""
+    live = live_assessment(_visible_data(request, app), lang=request.lang, traces=False)
     return render_to_string("applications/_live.html", {"live": live, "app": app}, request=request)
 
 
@@ -206,6 +208,17 @@ def _overlay(ctx: dict, post) -> None:
 def application_panel(request, pk: int):
     app = application_for(request.user, pk)
     return HttpResponse(_panel(request, app))
+
+
+@role_required("enterprise", "office", "admin")
+def application_trace(request, pk: int, criterion: str):
+    """计算过程: one criterion's explanation trace, as plain text, on the data this user sees (the owner its draft,
+    offices the submitted version): what the live panel fetches when a criterion's trace is opened."""
+    app = application_for(request.user, pk)
+    text = criterion_trace(_visible_data(request, app), criterion, lang=request.lang)
+    if text is None:
+        raise Http404
+    return HttpResponse(text, content_type="text/plain; charset=utf-8")
 
 
 @role_required("enterprise", "office", "admin")

@@ -24,6 +24,7 @@ urlpatterns = [
     path("applications/<int:pk>/", applications.application_detail, name="application_detail"),
     path("applications/<int:pk>/edit/<str:section>/", applications.application_edit, name="application_edit"),
     path("applications/<int:pk>/assessment/", applications.application_panel, name="application_panel"),
+    path("applications/<int:pk>/assessment/trace/<str:criterion>/", applications.application_trace, name="application_trace"),
     path("applications/<int:pk>/export.json", applications.application_export_view, name="application_export"),
     path("applications/<int:pk>/versions/<int:number>/", applications.version_detail, name="version_detail"),
     path("applications/<int:pk>/versions/<int:number>/export.json", applications.application_export_view, name="version_export"),
