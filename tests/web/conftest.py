@@ -66,6 +66,20 @@ def world(db):
     return w
 
 
+SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
+
+
+def shot(page, name: str, min_bytes: int = 5000) -> Path:
+    """A full-page screenshot of a key page into build/screenshots/ (kept by CI), checked to hold a rendered page.
+    Capturing waits for fonts and layout; on a loaded machine that can pass Playwright's 30 s default, so the
+    limit here is 90 s and animations and the caret are frozen."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True, timeout=90_000, animations="disabled", caret="hide")
+    assert path.stat().st_size > min_bytes, (name, path.stat().st_size)
+    return path
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Headless Debian Chromium driven by Playwright (never a downloaded browser), one per test module."""

@@ -6,24 +6,17 @@ from __future__ import annotations
 
 import os
 from decimal import Decimal
-from pathlib import Path
 
 from playwright.sync_api import expect
 
 from hnte_web.core.money import yuan_to_wan_text
 from hnte_web.enterprises.credit_code import with_check_character
 
-from .conftest import example_data, make_user
+from .conftest import example_data, make_user, shot
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM runs beside Playwright's event loop in this thread
-SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 PASSWORD = "journey-password-2026"
 
-
-def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-    assert (SHOTS / f"{name}.png").stat().st_size > 5000
 
 
 def _wan(v) -> str:
@@ -75,14 +68,14 @@ def test_register_activate_fill_watch_submit(live_server, browser, transactional
     expect(page.locator("#registration-state")).to_have_text("待审核")
     page.click("#new-application")  # drafts are allowed before activation
     expect(page.locator("#step-basic")).to_have_class("current")
-    _shot(page, "01-enterprise-registered")
+    shot(page, "01-enterprise-registered")
 
     # 2. the office activates the registration
     office = browser.new_context(viewport={"width": 1400, "height": 900})
     opage = office.new_page()
     _login(opage, base, "office_bj", "correct-horse-battery-9")
     opage.click("text=北京旅程科技有限公司")
-    _shot(opage, "02-office-registration")
+    shot(opage, "02-office-registration")
     opage.click("#action-activate")
     expect(opage.locator("#registration-state")).to_have_text("已激活")
 
@@ -175,7 +168,7 @@ def test_register_activate_fill_watch_submit(live_server, browser, transactional
     expect(verdict).to_have_attribute("data-verdict", "eligible", timeout=15000)
     expect(page.locator("#save-status")).to_have_attribute("data-state", "saved")
     expect(page.locator("#score-range")).to_contain_text("–")
-    _shot(page, "03-application-live-assessment")
+    shot(page, "03-application-live-assessment")
     # the trace is fetched when opened (in the panel autosave replaced), on the figures just typed
     trace = page.locator('[data-criterion="art11_6_high_tech_income"] details')
     trace.locator("summary").click()
@@ -196,12 +189,12 @@ def test_register_activate_fill_watch_submit(live_server, browser, transactional
     page.click("#submit-application")
     expect(page.locator("#application-state")).to_have_text("已提交，待受理")
     expect(page.locator("#versions")).to_contain_text("v1")
-    _shot(page, "04-application-submitted")
+    shot(page, "04-application-submitted")
 
     # the office now sees it in its queue
     opage.goto(f"{base}/office/")
     expect(opage.locator("#office-applications")).to_contain_text("北京旅程科技有限公司")
-    _shot(opage, "05-office-queue")
+    shot(opage, "05-office-queue")
     assert errors == []
     ent.close()
     office.close()

@@ -6,22 +6,15 @@ build/screenshots/; none of the pages shows who the enterprise is."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import expect
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, shot
 from .test_experts import add_pool, identifying, pdf_with_text, submit_and_accept, tech_raw
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM runs beside Playwright's event loop in this thread
-SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 
-
-def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-    assert (SHOTS / f"{name}.png").stat().st_size > 5000
 
 
 def _no_identity(page, secrets: list[str]) -> None:
@@ -58,7 +51,7 @@ def test_an_expert_opens_the_assignment_and_fills_the_technical_form(live_server
     expect(page.locator(f"#assignment-{panel.pk}")).to_contain_text(panel.reference)
     expect(page.locator(f"#assignment-{panel.pk}")).to_contain_text("专家组组长")
     _no_identity(page, secrets)
-    _shot(page, "expert-01-workspace")
+    shot(page, "expert-01-workspace")
 
     page.click(f"#assignment-{panel.pk} a >> text={panel.reference}")
     page.wait_for_url(f"{base}/expert/reviews/{panel.pk}/")
@@ -68,7 +61,7 @@ def test_an_expert_opens_the_assignment_and_fills_the_technical_form(live_server
     expect(page.locator("#attachments")).to_contain_text("附件 1")
     expect(page.locator("input[name=rd_total]")).to_have_value("783.80")  # the declared figure, to confirm or correct
     _no_identity(page, secrets)
-    _shot(page, "expert-02-assignment")
+    shot(page, "expert-02-assignment")
 
     raw = tech_raw(ip_advancement_grade="B", ip_advancement="7")  # 7 is outside grade B's 5–6
     for key in ("materials_ok", "registered_one_year", "has_qualifying_ip", "field_in_scope", "staff_share_ok"):
@@ -86,7 +79,7 @@ def test_an_expert_opens_the_assignment_and_fills_the_technical_form(live_server
     expect(page.locator('[data-for="ip_advancement"]')).to_be_visible()
     assert not ExpertReview.objects.exists()
     _no_identity(page, secrets)
-    _shot(page, "expert-03-score-refused")
+    shot(page, "expert-03-score-refused")
 
     page.select_option("select[name=ip_advancement_grade]", "A")
     page.click("#submit-review")
@@ -95,11 +88,11 @@ def test_an_expert_opens_the_assignment_and_fills_the_technical_form(live_server
     assert review.scores == {"intellectual_property": 28, "conversion": 26, "rd_management": 16}
     assert review.form["confirmed"]["rd_total"] == "7838000" and review.form["checks"]["field_in_scope"] == "yes"
     expect(page.locator("input[name=ip_advancement]")).to_have_value("7")  # the submitted form is shown back
-    _shot(page, "expert-04-form-submitted")
+    shot(page, "expert-04-form-submitted")
 
     page.goto(f"{base}/expert/reviews/{panel.pk}/?lang=en")
     expect(page.locator("#review-form h2")).to_have_text("Technical expert evaluation form")
     _no_identity(page, secrets)
-    _shot(page, "expert-05-assignment-en")
+    shot(page, "expert-05-assignment-en")
     assert errors == []
     ctx.close()

@@ -14,18 +14,12 @@ from playwright.sync_api import expect
 
 from hnte_web.experts.models import ExpertReview
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, shot
 from .supervision_support import dashboard_world
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM runs beside Playwright's event loop in this thread
-SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 CHARTS = ("chart-stages", "chart-pass-fields", "chart-pass-regions", "chart-reports", "chart-revocations", "chart-workload")
 
-
-def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-    assert (SHOTS / f"{name}.png").stat().st_size > 20000
 
 
 def test_the_dashboard_renders_its_charts_in_a_browser(live_server, browser, transactional_db):
@@ -58,7 +52,7 @@ def test_the_dashboard_renders_its_charts_in_a_browser(live_server, browser, tra
     assert under_review == s.panel.active_members().count() == 5  # the panel drawn for enterprise 1's application
     assert submitted == ExpertReview.objects.filter(member__expert__region_prefix="11").count() > 0
     expect(page.locator("#chart-stages")).to_contain_text("专家评审中")
-    _shot(page, "supervision-01-dashboard")
+    shot(page, "supervision-01-dashboard", min_bytes=20000)
 
     with page.expect_download() as dl:
         page.click("#export-xlsx")
@@ -69,10 +63,10 @@ def test_the_dashboard_renders_its_charts_in_a_browser(live_server, browser, tra
     page.goto(f"{base}/office/dashboard/?lang=en")
     expect(page.locator("#chart-pass-regions")).to_contain_text("Pass rate by region")
     expect(page.locator("#chart-reports")).to_contain_text("on time")
-    _shot(page, "supervision-02-dashboard-en")
+    shot(page, "supervision-02-dashboard-en", min_bytes=20000)
     page.goto(f"{base}/office/supervision/certificates/{s.cert2.pk}/?lang=zh")
     expect(page.locator("#revocations")).to_contain_text("第十九条（一）")
-    _shot(page, "supervision-03-record")
+    shot(page, "supervision-03-record", min_bytes=20000)
     ctx.close()
 
     ctx = browser.new_context(viewport={"width": 1200, "height": 900})
@@ -88,6 +82,6 @@ def test_the_dashboard_renders_its_charts_in_a_browser(live_server, browser, tra
     expect(card).to_have_attribute("data-status", "valid")
     expect(card.locator("tr[data-year='2024']")).to_have_attribute("data-state", "submitted")
     expect(card.locator("ul.class-ii")).to_contain_text("2022SR0200002")
-    _shot(page, "supervision-04-enterprise")
+    shot(page, "supervision-04-enterprise", min_bytes=20000)
     assert errors == []
     ctx.close()

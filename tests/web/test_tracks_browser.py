@@ -22,10 +22,9 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from .conftest import PASSWORD, enterprise_fields, example_data, make_user
+from .conftest import PASSWORD, enterprise_fields, example_data, make_user, shot
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM runs beside Playwright's event loop in this thread
-SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 LONG = 60_000  # ms: printing the certificate (Chromium) and drawing over the pool take a few seconds on a busy machine
 
 # scores of the official forms (inside their grades' bands); technical experts vary their conversion score a little
@@ -49,11 +48,6 @@ PILOT.insert(6, ("file", "reported", "filed"))  # no publicity: filed straight f
 
 # --- helpers ----------------------------------------------------------------------------------------------------
 
-
-def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-    assert (SHOTS / f"{name}.png").stat().st_size > 5000
 
 
 class Actors:
@@ -179,7 +173,7 @@ def _experts_score(actors: Actors, base: str, panel, secrets: list[str], prefix:
         expect(row).to_contain_text("专家评审中")
         _no_identity(page, secrets)
         if i == 0:
-            _shot(page, f"{prefix}-04a-expert-workspace")
+            shot(page, f"{prefix}-04a-expert-workspace")
         page.click(f"#assignment-{panel.pk} a >> text={panel.reference}")
         expect(page.locator("#reference")).to_have_text(panel.reference)
         _no_identity(page, secrets)  # the expert's view of the application: no name, code, address, people, contacts
@@ -203,7 +197,7 @@ def _experts_score(actors: Actors, base: str, panel, secrets: list[str], prefix:
                 page.fill(f"input[name={key}]", value)
         page.fill("textarea[name=comments]", "材料完整，核心技术与主要产品对应清楚。")
         if not shown[m.kind]:
-            _shot(page, f"{prefix}-04{'b' if m.kind == 'technical' else 'c'}-expert-view-{m.kind}")
+            shot(page, f"{prefix}-04{'b' if m.kind == 'technical' else 'c'}-expert-view-{m.kind}")
             shown[m.kind] = True
         page.click("#submit-review")
         expect(page.locator("#saved")).to_be_visible()
@@ -225,7 +219,7 @@ def _leader_evaluates(actors: Actors, panel, secrets: list[str], prefix: str) ->
     expect(page.locator("#panel-verdict")).to_have_text("符合认定条件")
     expect(page.locator("#opinion")).to_contain_text("建议认定")
     _no_identity(page, secrets)
-    _shot(page, f"{prefix}-05-panel-evaluation")
+    shot(page, f"{prefix}-05-panel-evaluation")
     page.goto(f"{actors.base}/expert/")
     expect(page.locator(f"#assignment-{panel.pk}")).to_contain_text("专家组评价完成")
 
@@ -250,7 +244,7 @@ def _issue_and_download(actors: Actors, office, enterprise_user, app, ent, prefi
     expect(epage.locator("#results")).to_contain_text(cert.number)
     expect(epage.locator("#results")).to_contain_text("已认定")
     expect(epage.locator("#results")).to_contain_text(f"有效期至 {cert.valid_until:%Y-%m-%d}")
-    _shot(epage, f"{prefix}-09-certificate-result")
+    shot(epage, f"{prefix}-09-certificate-result")
     with epage.expect_download(timeout=LONG) as download:
         epage.click(f"#download-{cert.pk}")
     assert download.value.suggested_filename == f"{cert.number}.pdf"
@@ -314,7 +308,7 @@ def test_standard_track_in_the_browser(live_server, browser, transactional_db):
     opage = actors.page("office_bj")
     expect(opage.locator("#office-applications")).to_contain_text(ent.name)
     expect(opage.locator("#office-applications")).to_contain_text("已提交，待受理")
-    _shot(opage, "track-standard-01-office-queue")
+    shot(opage, "track-standard-01-office-queue")
     opage.goto(f"{base}/office/batches/")
     opage.fill("input[name=name]", "第一批")
     opage.fill("input[name=year]", "2024")
@@ -331,11 +325,11 @@ def test_standard_track_in_the_browser(live_server, browser, transactional_db):
     _detail(opage, base, app)
     opage.select_option("select[name=batch]", str(batch.pk))
     _decide(opage, "accept", "已受理（形式审查通过）", "材料齐全，形式审查通过")
-    _shot(opage, "track-standard-02-accepted")
+    shot(opage, "track-standard-02-accepted")
 
     # the panel, drawn at random on its page
     panel = _draw(opage, base, app)
-    _shot(opage, "track-standard-03-panel")
+    shot(opage, "track-standard-03-panel")
 
     # the experts score, the leader evaluates
     _experts_score(actors, base, panel, secrets, "track-standard")
@@ -366,7 +360,7 @@ def test_standard_track_in_the_browser(live_server, browser, transactional_db):
     expect(lpage.locator("#publicity-list")).to_contain_text("公示中")
     pub = Publicity.objects.get()
     assert pub.working_days == 10 and pub.first_day <= pub.last_day
-    _shot(lpage, "track-standard-06-publicity")
+    shot(lpage, "track-standard-06-publicity")
     anonymous = browser.new_page()  # the list is public: number, name, region — and the way to object
     anonymous.goto(f"{base}/publicity/{pub.pk}/")
     expect(anonymous.locator("#publicity-list")).to_contain_text(ent.name)
@@ -387,10 +381,10 @@ def test_standard_track_in_the_browser(live_server, browser, transactional_db):
     _detail(lpage, base, app)
     expect(lpage.locator("#application-state")).to_have_text("公示期满")
     _decide(lpage, "file", "已备案")
-    _shot(lpage, "track-standard-07-filed")
+    shot(lpage, "track-standard-07-filed")
     _issue_and_download(actors, office, user, app, ent, "track-standard")
     opage.goto(f"{base}/certificates/")
-    _shot(opage, "track-standard-08-certificates-office")
+    shot(opage, "track-standard-08-certificates-office")
 
     _history_once_each(opage, base, app, STANDARD)
     assert Application.objects.get(pk=app.pk).batch_id == batch.pk
@@ -423,17 +417,17 @@ def test_beijing_pilot_track_in_the_browser(live_server, browser, transactional_
     opage.goto(f"{base}/office/?programme=beijing-pilot")
     expect(opage.locator("#office-applications")).to_contain_text(ent.name)
     expect(opage.locator("#office-applications")).to_contain_text("beijing-pilot")
-    _shot(opage, "track-pilot-01-office-queue")
+    shot(opage, "track-pilot-01-office-queue")
     opage.click(f"#office-applications a[href='/applications/{app.pk}/']")
     expect(opage.locator("#application-state")).to_have_text("已提交，待受理")
     expect(opage.locator("select[name=batch]")).to_have_count(0)
     expect(opage.locator("#action-move_to_standard")).to_be_visible()  # it meets the pilot conditions, but could be moved
     _decide(opage, "accept", "已受理（形式审查通过）", "符合北京试点条件，形式审查通过")
-    _shot(opage, "track-pilot-02-accepted")
+    shot(opage, "track-pilot-02-accepted")
 
     # its own panel, the experts, the leader
     panel = _draw(opage, base, app)
-    _shot(opage, "track-pilot-03-panel")
+    shot(opage, "track-pilot-03-panel")
     _experts_score(actors, base, panel, secrets, "track-pilot")
     _leader_evaluates(actors, panel, secrets, "track-pilot")
 
@@ -458,17 +452,17 @@ def test_beijing_pilot_track_in_the_browser(live_server, browser, transactional_
     assert not Publicity.objects.exists()
     refused = APPLICATION.check(Application.objects.get(pk=app.pk), "publish", lgo)
     assert refused and "报备即批准" in refused[0]
-    _shot(lpage, "track-pilot-06-no-publicity")
+    shot(lpage, "track-pilot-06-no-publicity")
 
     # filing is the approval (报备即批准): the LGO files it straight from "reported"
     _detail(lpage, base, app)
     expect(lpage.locator("#application-state")).to_have_text("已报备")
     expect(lpage.locator("#action-publish")).to_have_count(0)
     _decide(lpage, "file", "已备案")
-    _shot(lpage, "track-pilot-07-filed")
+    shot(lpage, "track-pilot-07-filed")
     _issue_and_download(actors, office, user, app, ent, "track-pilot")
     opage.goto(f"{base}/certificates/")
-    _shot(opage, "track-pilot-08-certificates-office")
+    shot(opage, "track-pilot-08-certificates-office")
 
     _history_once_each(opage, base, app, PILOT)
     assert actors.errors == []
