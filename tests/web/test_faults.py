@@ -345,9 +345,10 @@ def test_the_503_is_structured_for_the_api_and_a_page_otherwise(monkeypatch):
 # --------------------------------------------------------------------------------------------- the scheduled command
 
 
-def tick(today: str, env: dict | None = None, log=None) -> subprocess.Popen:
-    """``hnte-admin tick`` as cron would start it: its own process, against the test database."""
-    return subprocess.Popen([str(BIN / "hnte-admin"), "tick", "--today", today],
+def tick(today: str, env: dict | None = None, log=None, command: str = "tick") -> subprocess.Popen:
+    """``hnte-admin tick`` (or another scheduled ``command``) as cron would start it: its own process, against the
+    test database."""
+    return subprocess.Popen([str(BIN / "hnte-admin"), command, "--today", today],
                             env={**os.environ, "DJANGO_SETTINGS_MODULE": "hnte_web.config.test_settings",
                                  "DATABASE_URL": database_url(), "HNTE_DATA_DIR": str(settings.DATA_DIR),
                                  "HNTE_SECRET_KEY": settings.SECRET_KEY, **(env or {})},
@@ -408,4 +409,52 @@ def test_a_tick_killed_half_way_is_finished_by_the_next_run(in_publicity, tmp_pa
     for a in apps:
         assert Application.objects.get(pk=a.pk).state == "publicized" and _once("application.end_publicity", a.pk) == 1
     assert _once("publicity.end", pub.pk) == 1
+    assert audit_verify() == []
+
+
+@pytest.fixture
+def identified_pair(world):
+    """Two Beijing enterprises identified on 15 November 2023 (valid to 2026-11-14), no report opened yet."""
+    from .supervision_support import identified
+
+    certs = [identified(world.office_bj, f"sv{i}", f"北京监管{i}科技有限公司", f"91110108MA01KW0{i}0", "110108", dt.date(2023, 11, 15),
+                        shift=-1)[3] for i in (1, 2)]
+    return certs
+
+
+def _supervise_at_once(day: str, env: dict | None = None) -> list[str]:
+    runs = [tick(day, env, command="supervise"), tick(day, env, command="supervise")]  # two processes at the same moment
+    outputs = [p.communicate(timeout=180)[0].decode() for p in runs]
+    assert [p.returncode for p in runs] == [0, 0], outputs
+    return outputs
+
+
+def test_supervise_run_twice_at_once_then_again_does_nothing_twice(identified_pair):
+    """The daily supervision run (part 3) as cron might start it twice: the 2023 reports are opened once, the last
+    reminder before the deadline is sent once; on 3 June 2024 (the 31 May deadline passed) each is recorded as missed once, with the
+    two processes inside the same transition at the same time; a third and fourth run change nothing."""
+    from hnte_web.supervision.models import AnnualReport, Reminder
+
+    certs = identified_pair
+    opened = _supervise_at_once("2024-01-02")
+    assert AnnualReport.objects.filter(year=2023).count() == 2, opened
+    assert sum(int(o.split("开放年报 ")[1].split(" 份")[0]) for o in opened) == 2, opened
+    reminded = _supervise_at_once("2024-05-30")  # a reminder stage before the 31 May deadline: one notice each
+    assert sum(int(o.split("发送提醒 ")[1].split(" 条")[0]) for o in reminded) == 2, reminded
+    slow = {"HNTE_FAULT_SLEEP_IN_TRANSITION": "1", "HNTE_FAULT_TRANSITIONS": "annual_report.miss"}
+    missed = _supervise_at_once("2024-06-03", slow)
+    assert sum(int(o.split("记为逾期未填报 ")[1].split(" 份")[0]) for o in missed) == 2, missed
+    for day in ("2024-06-03", "2024-06-04"):  # and twice in a row
+        p = tick(day, command="supervise")
+        out = p.communicate(timeout=180)[0].decode()
+        assert p.returncode == 0 and "开放年报 0 份" in out and "记为逾期未填报 0 份" in out, out
+    for cert in certs:
+        report = AnnualReport.objects.get(certificate=cert, year=2023)
+        assert report.state == "missed"
+        assert AuditEvent.objects.filter(action="annual_report.miss", object_id=str(report.pk)).count() == 1
+        keys = list(Reminder.objects.filter(certificate=cert).values_list("key", flat=True))
+        assert len(keys) == len(set(keys)) and keys, keys
+        owner = cert.application.enterprise.users.get()
+        messages = list(Notification.objects.filter(user=owner).values_list("message_zh", flat=True))
+        assert len(messages) == len(set(messages)), messages  # no notice twice
     assert audit_verify() == []
