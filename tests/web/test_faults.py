@@ -458,3 +458,36 @@ def test_supervise_run_twice_at_once_then_again_does_nothing_twice(identified_pa
         messages = list(Notification.objects.filter(user=owner).values_list("message_zh", flat=True))
         assert len(messages) == len(set(messages)), messages  # no notice twice
     assert audit_verify() == []
+
+
+def test_remind_run_twice_at_once_sends_each_reminder_once_and_both_runs_succeed(world, tmp_path):
+    """``hnte-admin remind`` while another run of it is inside its transaction (held there): the second waits for
+    the first and then finds every reminder sent — no unique-key collision, no notice twice."""
+    from hnte_web.experts.models import ReviewReminder
+    from hnte_web.experts.services import panel_draw
+
+    from .test_experts import add_pool, submit_and_accept
+
+    submit_and_accept(world, world.app_a, world.user_a)
+    add_pool(world.office_bj)
+    panel = panel_draw(acting_user=world.office_bj, application=Application.objects.get(pk=world.app_a.pk), seed=5,
+                       due_date=dt.date(2024, 8, 20))
+    members = list(panel.active_members())
+    log_path = tmp_path / "remind.log"
+    with log_path.open("wb") as log:
+        first = tick("2024-08-18", {"HNTE_FAULT_SLEEP_IN_TRANSITION": "3", "HNTE_FAULT_TRANSITIONS": "experts.remind"}, log=log,
+                     command="remind")
+        deadline = time.monotonic() + 60
+        while "fault injection: experts.remind" not in log_path.read_text(errors="replace"):
+            assert time.monotonic() < deadline and first.poll() is None, log_path.read_text(errors="replace")
+            time.sleep(0.05)
+        second = tick("2024-08-18", command="remind")  # starts while the first holds its transaction open
+        out = second.communicate(timeout=120)[0].decode()
+        assert first.wait(120) == 0, log_path.read_text(errors="replace")
+    assert second.returncode == 0 and "专家评价表提醒 0 条" in out, out
+    assert "专家评价表提醒 5 条" in log_path.read_text(errors="replace")
+    assert ReviewReminder.objects.filter(member__in=members, kind="due_soon").count() == len(members) == 5
+    for m in members:
+        assert Notification.objects.filter(user=m.expert.user, message_zh__contains="的评价表请于").count() == 1
+    assert AuditEvent.objects.filter(action="experts.remind").count() == 1
+    assert audit_verify() == []

@@ -5,7 +5,8 @@ transaction commits — after the effect, the state change, the audit event and 
 before any of it is committed — and log one line ``fault injection: <machine>.<transition> … before commit``
 (WARNING, to stderr) so that a test knows a server is now in the middle of a transition and can kill it
 (``tests/web/test_faults.py``). ``HNTE_FAULT_TRANSITIONS=application.submit,application.accept`` limits it to
-those transitions. Never set these in production.
+those transitions. A few writes that are not transitions pause the same way under their own label
+(``experts.remind``: the expert reminders, before their commit). Never set these in production.
 """
 
 from __future__ import annotations

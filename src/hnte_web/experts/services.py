@@ -26,6 +26,7 @@ from hnte_web.applications.models import Application
 from hnte_web.applications.services import attachment_path
 from hnte_web.applications.workflow import APPLICATION
 from hnte_web.audit.services import audit_record, notify_on_commit
+from hnte_web.core.faults import pause_before_commit
 from hnte_web.core.workflow import TransitionRefused
 from hnte_web.enterprises.credit_code import credit_code_problem
 
@@ -540,14 +541,17 @@ def panel_evaluate(*, acting_user, panel: Panel, raw: dict) -> PanelEvaluation:
 def experts_remind(*, today: dt.date | None = None, acting_user=None) -> int:
     """Remind every expert whose form is not in: once ``REMIND_DAYS_BEFORE`` days (or fewer) before the panel's
     due date, and once when it has passed (the office is told too). Idempotent: each reminder is recorded and
-    sent once. Returns the number sent. For a shared ``hnte-admin remind`` command."""
+    sent once. Returns the number sent. For a shared ``hnte-admin remind`` command.
+
+    Two runs at the same moment take turns: the members' rows are locked (in id order) before their reminders are
+    looked up, so the second run finds the first one's reminders instead of colliding with them."""
     today = today or timezone.localdate()
     sent = 0
     with transaction.atomic():
         members = (PanelMember.objects.filter(status=PanelMember.ACTIVE, panel__application__state="in_review",
                                               review__isnull=True)
                    .filter(Q(panel__due_date__lte=today + dt.timedelta(days=REMIND_DAYS_BEFORE)))
-                   .select_related("panel__application", "expert__user").order_by("id"))
+                   .select_related("panel__application", "expert__user").select_for_update(of=("self",)).order_by("id"))
         rows = []
         for m in members:
             panel = m.panel
@@ -567,4 +571,5 @@ def experts_remind(*, today: dt.date | None = None, acting_user=None) -> int:
             sent += 1
         if rows:
             audit_record(acting_user=acting_user, action="experts.remind", obj=None, data={"on": today.isoformat(), "sent": rows})
+            pause_before_commit("experts.remind")  # test-only fault injection (core/faults.py); no-op unless set
     return sent
