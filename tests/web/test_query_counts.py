@@ -64,6 +64,21 @@ def batches_with_applications(world, n: int) -> None:
         Application.objects.filter(pk=app.pk).update(batch=batch, state="recommended" if app.pk % 2 else "accepted")
 
 
+def certificates(world, n: int) -> None:
+    """``n`` more certified applications of A with their certificates (rows: the list reads them, not the track)."""
+    from hnte_web.certificates.models import Certificate, certificate_number
+
+    apps = Application.objects.bulk_create([
+        Application(enterprise=world.ent_a, region_code=world.ent_a.region_code, year=2024, state="certified", current_version=1,
+                    data_json="{}") for _ in range(n)])
+    start = Certificate.objects.filter(year=2024, province="11").count()
+    Certificate.objects.bulk_create([
+        Certificate(application=app, number=certificate_number(2024, "11", start + i + 1), year=2024, province="11", serial=start + i + 1,
+                    enterprise_name=world.ent_a.name, credit_code=world.ent_a.credit_code, issued_on=dt.date(2024, 11, 15),
+                    valid_until=dt.date(2027, 11, 14), issuer="北京市高新技术企业认定管理机构", issued_by=world.office_bj)
+        for i, app in enumerate(apps)])
+
+
 @dataclass(frozen=True)
 class Page:
     name: str
@@ -83,6 +98,8 @@ PAGES = [
     Page("enterprise home", "user_a", lambda w: "/enterprise/", own_applications, 'id="applications"'),
     Page("application detail, office", "office_bj", lambda w: f"/applications/{w.app_a.pk}/", versions_and_history, 'id="versions"'),
     Page("application detail, enterprise", "user_a", lambda w: f"/applications/{w.app_a.pk}/", versions_and_history, 'id="history"'),
+    Page("certificates, office", "office_bj", lambda w: "/certificates/", certificates, 'id="certificates"'),
+    Page("certificates, enterprise", "user_a", lambda w: "/certificates/", certificates, "GR2024110000"),
 ]
 
 
