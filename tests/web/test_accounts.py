@@ -3,6 +3,9 @@ and enterprise sign-up with the credit-code check."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from django.conf import settings
 
@@ -110,6 +113,30 @@ def test_signup_rejects_a_bad_check_character_and_writes_nothing(client, world):
 def test_signup_rejects_a_duplicate_credit_code(client, world):
     r = client.post("/register/", _signup(credit_code=world.ent_a.credit_code))
     assert r.status_code == 400 and "已注册" in r.content.decode()
+
+
+@pytest.mark.parametrize("taken", ["credit_code", "username"])
+def test_a_sign_up_that_loses_a_race_is_told_which_field_was_taken_and_writes_nothing(client, world, monkeypatch, taken):
+    """Two sign-ups with the same credit code (or user name) at once: both pass the form's check, the second meets
+    the database's unique constraint — a form error naming the field, never a server error, nothing half-written."""
+    import hnte_web.enterprises.views as views
+    from hnte_web.enterprises.services import enterprise_register
+
+    mine = _signup()
+    theirs = {"username": "otherco" if taken == "credit_code" else mine["username"], "password": "long-enough-pass-2",
+              "fields": {**{k: v for k, v in mine.items() if k not in ("username", "password", "password2")},
+                         "name": "抢先公司", "registration_date": dt.date(2020, 1, 2), "registered_capital": Decimal("1000000"),
+                         "credit_code": mine["credit_code"] if taken == "credit_code" else with_check_character("91110108MA09XXXX8")}}
+
+    def just_after_the_check(**kwargs):
+        enterprise_register(**theirs)  # the other sign-up lands between the form's check and this insert
+        return enterprise_register(**kwargs)
+
+    monkeypatch.setattr(views, "enterprise_register", just_after_the_check)
+    r = client.post("/register/", mine)
+    assert r.status_code == 400
+    assert ("该统一社会信用代码已注册" if taken == "credit_code" else "该用户名已被使用") in r.content.decode()
+    assert not Enterprise.objects.filter(name="新公司").exists() and Enterprise.objects.filter(name="抢先公司").count() == 1
 
 
 @pytest.mark.parametrize("name", ["system", "System", "root"])

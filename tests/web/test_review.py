@@ -130,6 +130,25 @@ def test_the_office_queue_filters(client, world):
     assert world.ent_a.name not in client.get("/office/?state=").content.decode()
 
 
+def test_a_batch_name_is_unique_per_office_and_year_and_a_repeat_is_refused_by_name(client, world, monkeypatch):
+    from hnte_web.review.models import Batch
+
+    client.force_login(world.office_bj)
+    body = {"name": "第一批", "year": 2025, "deadline": "2025-07-31"}
+    assert client.post("/office/batches/", body).status_code == 302
+    again = client.post("/office/batches/", body)
+    assert again.status_code == 400 and "本机构 2025 年已有名为“第一批”的批次" in again.content.decode()
+    assert client.post("/office/batches/", {**body, "year": 2026}).status_code == 302  # another year
+    client.force_login(world.office_sz)
+    assert client.post("/office/batches/", body).status_code == 302  # another office
+    assert Batch.objects.filter(name="第一批").count() == 3
+    # two staff at once: the other's batch lands between this one's check and its insert
+    monkeypatch.setattr(type(Batch.objects.none()), "exists", lambda self: False)
+    with pytest.raises(TransitionRefused) as e:
+        services.batch_create(acting_user=world.office_bj, name="第一批", year=2025, deadline=dt.date(2025, 7, 31))
+    assert e.value.code == "name" and Batch.objects.filter(name="第一批").count() == 3
+
+
 def test_office_decisions_through_the_page(client, world):
     app = _submitted(world)
     batch = _batch(world)

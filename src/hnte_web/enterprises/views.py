@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import login
+from django.db import IntegrityError
 from django.shortcuts import redirect, render
 
 from hnte_web.applications.models import Application
@@ -27,8 +28,15 @@ def register(request):
         return redirect("home")
     form = SignUpForm(request.POST or None, lang=request.lang)
     if request.method == "POST" and form.is_valid():
-        enterprise = enterprise_register(username=form.cleaned_data["username"], password=form.cleaned_data["password"],
-                                         fields={k: form.cleaned_data[k] for k in REGISTRATION_FIELDS})
+        try:
+            enterprise = enterprise_register(username=form.cleaned_data["username"], password=form.cleaned_data["password"],
+                                             fields={k: form.cleaned_data[k] for k in REGISTRATION_FIELDS})
+        except IntegrityError:
+            # The same credit code or user name was registered between the form's check and the insert (two sign-ups
+            # at once): nothing of this one was written; checking the form again names the field that is now taken.
+            form = SignUpForm(request.POST, lang=request.lang)
+            form.is_valid()
+            return render(request, "enterprises/register.html", {"form": form}, status=400)
         user = enterprise.users.get()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("enterprise_home")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from hnte_web.applications.models import Application
 from hnte_web.applications.workflow import APPLICATION
@@ -20,12 +20,22 @@ def _notify_enterprise(app: Application, zh: str, en: str) -> None:
 
 
 def batch_create(*, acting_user, name: str, year: int, deadline: dt.date) -> Batch:
+    """设立批次. A name is unique per office and year: a second one (typed twice, or two staff at once) is refused
+    with the name, never a database error."""
     if not acting_user.is_office:
         raise TransitionRefused("只有认定机构可以设立批次", "only an identification office creates batches")
-    with transaction.atomic():
-        batch = Batch.objects.create(region_prefix=acting_user.region_prefix, name=name, year=year, deadline=deadline,
-                                     created_by=acting_user)
-        audit_record(acting_user=acting_user, action="batch.create", obj=batch, data={"deadline": deadline.isoformat()})
+    name = (name or "").strip()
+    taken = TransitionRefused(f"本机构 {year} 年已有名为“{name}”的批次，请换一个名称", f"this office already has a {year} batch named “{name}”",
+                              code="name")
+    if Batch.objects.filter(region_prefix=acting_user.region_prefix, year=year, name=name).exists():
+        raise taken
+    try:
+        with transaction.atomic():
+            batch = Batch.objects.create(region_prefix=acting_user.region_prefix, name=name, year=year, deadline=deadline,
+                                         created_by=acting_user)
+            audit_record(acting_user=acting_user, action="batch.create", obj=batch, data={"deadline": deadline.isoformat()})
+    except IntegrityError:  # created by someone else between the check and the insert
+        raise taken from None
     return batch
 
 
