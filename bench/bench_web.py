@@ -577,6 +577,28 @@ def scenario_assess(b: Bench) -> list[Row]:
     return rows
 
 
+def form_post(b: Bench, path: str, body: bytes, cookies: dict, **headers: str) -> bytes:
+    """A logged-in form POST (session cookie and CSRF token), as a browser sends it."""
+    return raw_request("POST", path, host=b.host, body=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": _cookie_header(cookies), "X-CSRFToken": cookies["csrftoken"],
+        **headers})
+
+
+def each_once(b: Bench, cookies: dict, ids: list[int], post: str, redirect: str, body: bytes):
+    """A closed-loop step posting ``body`` to ``post.format(id)`` for each id in turn (one user's queue of work),
+    answered well when redirected to ``redirect.format(id)``; (-1, False) once the queue is empty."""
+    queue = list(ids)
+
+    async def step():
+        if not queue:
+            return -1, False
+        pk = queue.pop(0)
+        status, data = await fetch(b.port, form_post(b, post.format(pk), body, cookies))
+        return status, status == 302 and redirect.format(pk).encode() in data
+
+    return step
+
+
 def scenario_autosave(b: Bench) -> list[Row]:
     """The application form's autosave (the busiest write path before a batch deadline): enterprise users typing
     into their draft's finance page, each save answered with the live self-assessment panel (JSON), closed loop;
@@ -592,10 +614,8 @@ def scenario_autosave(b: Bench) -> list[Row]:
             async def step():
                 value = "3600" if next(turn) % 2 else "100"  # 万元: eligible / not eligible
                 body = urlencode({"years[2].high_tech_income": value}).encode()
-                raw = raw_request("POST", f"/applications/{pk}/edit/finance/", host=b.host, body=body, headers={
-                    "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json",
-                    "Cookie": _cookie_header(cookies), "X-CSRFToken": cookies["csrftoken"]})
-                status, data = await fetch(b.port, raw)
+                status, data = await fetch(b.port, form_post(b, f"/applications/{pk}/edit/finance/", body, cookies,
+                                                             Accept="application/json"))
                 if status != 200:
                     return status, False
                 answer = json.loads(data.split(b"\r\n\r\n", 1)[1])
@@ -619,26 +639,9 @@ def scenario_submit(b: Bench) -> list[Row]:
     from hnte_web.applications.models import ApplicationVersion
     from hnte_web.audit.services import audit_verify
 
-    steps = []
     body = urlencode({"commitment_by": "张三", "agree": "on"}).encode()
-    for username, ids in drafts.items():
-        cookies = b.login(username)
-        queue = list(ids)
-
-        def make_step(queue=queue, cookies=cookies):
-            async def step():
-                if not queue:
-                    return -1, False
-                pk = queue.pop(0)
-                raw = raw_request("POST", f"/applications/{pk}/submit/", host=b.host, body=body, headers={
-                    "Content-Type": "application/x-www-form-urlencoded", "Cookie": _cookie_header(cookies),
-                    "X-CSRFToken": cookies["csrftoken"]})
-                status, data = await fetch(b.port, raw)
-                return status, status == 302 and f"/applications/{pk}/".encode() in data
-
-            return step
-
-        steps.append(make_step())
+    steps = [each_once(b, b.login(username), ids, "/applications/{}/submit/", "/applications/{}/", body)
+             for username, ids in drafts.items()]
     run = b.measure(closed_loop(f"submit: closed loop, {clients} enterprise users", steps, b.args.submit_seconds))
     print(run.line(), flush=True)
     versions = ApplicationVersion.objects.count()
@@ -657,25 +660,8 @@ def scenario_annual_report(b: Bench) -> list[Row]:
     from hnte_web.supervision.models import AnnualReport
 
     body = urlencode(ANNUAL_REPORT_FORM).encode()
-    steps = []
-    for username, ids in reports.items():
-        cookies = b.session(username)
-        queue = list(ids)
-
-        def make_step(queue=queue, cookies=cookies):
-            async def step():
-                if not queue:
-                    return -1, False
-                pk = queue.pop(0)
-                raw = raw_request("POST", f"/enterprise/supervision/reports/{pk}/", host=b.host, body=body, headers={
-                    "Content-Type": "application/x-www-form-urlencoded", "Cookie": _cookie_header(cookies),
-                    "X-CSRFToken": cookies["csrftoken"]})
-                status, data = await fetch(b.port, raw)
-                return status, status == 302 and f"/enterprise/supervision/reports/{pk}/".encode() in data
-
-            return step
-
-        steps.append(make_step())
+    path = "/enterprise/supervision/reports/{}/"
+    steps = [each_once(b, b.session(username), ids, path, path, body) for username, ids in reports.items()]
     run = b.measure(closed_loop(f"annual report: closed loop, {clients} enterprise users", steps, b.args.submit_seconds))
     print(run.line(), flush=True)
     filed = AnnualReport.objects.filter(state="submitted").count()

@@ -109,12 +109,10 @@ def identified(office, username: str, name: str, code17: str, region: str, issue
 
 
 def report_figures(**overrides) -> dict:
-    """A plausible year (yuan): every threshold met."""
-    figures = {"ip_class_i": "1", "ip_class_ii": "2", "staff_total": "60", "science_tech_staff": "10", "rd_total": "3000000",
-               "rd_domestic": "2800000", "total_income": "47000000", "non_taxable_income": "500000", "sales_revenue": "45000000",
-               "high_tech_income": "36000000"}
-    figures.update(overrides)
-    return figures
+    """A plausible year (yuan): every threshold met (the demo's report figures)."""
+    from hnte_web.supervision.demo import REPORT_FIGURES
+
+    return {**REPORT_FIGURES, **overrides}
 
 
 def dashboard_world():

@@ -126,7 +126,7 @@ def test_a_sign_up_that_loses_a_race_is_told_which_field_was_taken_and_writes_no
     theirs = {"username": "otherco" if taken == "credit_code" else mine["username"], "password": "long-enough-pass-2",
               "fields": {**{k: v for k, v in mine.items() if k not in ("username", "password", "password2")},
                          "name": "抢先公司", "registration_date": dt.date(2020, 1, 2), "registered_capital": Decimal("1000000"),
-                         "credit_code": mine["credit_code"] if taken == "credit_code" else with_check_character("91110108MA09XXXX8")}}
+                         "credit_code": mine["credit_code"] if taken == "credit_code" else with_check_character("91110108MA09KKKK8")}}
 
     def just_after_the_check(**kwargs):
         enterprise_register(**theirs)  # the other sign-up lands between the form's check and this insert

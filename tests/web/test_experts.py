@@ -86,23 +86,16 @@ def draw(w, app=None, **kw):
 
 
 def tech_raw(**over) -> dict:
-    raw = {"materials_ok": "yes", "registered_one_year": "yes", "has_qualifying_ip": "yes", "field_in_scope": "yes",
-           "staff_share_ok": "yes", "field_code": "1.1.1",
-           "rd_count": "2", "rd_struck": "", "rd_total": "783.8", "rd_domestic": "775", "ps_count": "2", "ps_struck": "",
-           "high_tech_income": "3600",
-           "ip_advancement_grade": "A", "ip_advancement": "7", "ip_core_support_grade": "A", "ip_core_support": "8",
-           "ip_quantity_grade": "A", "ip_quantity": "7", "ip_acquisition_grade": "A", "ip_acquisition": "5",
-           "ip_standards_grade": "A", "ip_standards": "1", "conversion_grade": "A", "conversion": "26",
-           "rdm_system": "5", "rdm_institution": "5", "rdm_conversion_incentives": "3", "rdm_talent": "3"}
-    raw.update(over)
-    return raw
+    """The technical form for pass_2016 as the demo's experts fill it in (two RD, two PS), with ``over`` changed."""
+    from hnte_web.supervision.demo import TECHNICAL_FORM
+
+    return {**TECHNICAL_FORM, "rd_count": "2", "ps_count": "2", **over}
 
 
 def fin_raw(**over) -> dict:
-    raw = {"figures_ok": "yes", "growth_net_assets_grade": "B", "growth_net_assets": "7", "growth_sales_grade": "C",
-           "growth_sales": "5"}
-    raw.update(over)
-    return raw
+    from hnte_web.supervision.demo import FINANCIAL_FORM
+
+    return {**FINANCIAL_FORM, **over}
 
 
 def submit_all(panel, *, tech_scores=None):

@@ -16,7 +16,7 @@ from fractions import Fraction
 from typing import Any
 
 from hnte.application import Application, parse_application
-from hnte.application.model import NUMBER_LIMIT as MONEY_LIMIT
+from hnte.application.model import NUMBER_LIMIT
 from hnte.core.errors import InputError
 from hnte.engine import assess_criterion
 
@@ -214,7 +214,7 @@ def _latest_year_plus(app: Application, amount: Decimal, fields: tuple[str, ...]
         if value is None:  # the dict path has no such key either
             raise KeyError(f)
         value = value + amount
-        if value >= MONEY_LIMIT:
+        if value >= NUMBER_LIMIT:
             return None
         update[f] = value
     years[-1] = y.model_copy(update=update)

@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-NUMBER_LIMIT = _LIMIT = Decimal(10) ** 16  # as the batch table: larger figures are typing errors and would overflow exact arithmetic
+NUMBER_LIMIT = Decimal(10) ** 16  # as the batch table: larger figures are typing errors and would overflow exact arithmetic
 
 
 def _number(value: object, *, allow_negative: bool) -> Decimal:
@@ -27,7 +27,7 @@ def _number(value: object, *, allow_negative: bool) -> Decimal:
     number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     if not number.is_finite():
         raise ValueError("money_type")
-    if abs(number) >= _LIMIT:
+    if abs(number) >= NUMBER_LIMIT:
         raise ValueError("number_too_large")
     if not allow_negative and number < 0:
         raise ValueError("money_negative")
@@ -50,7 +50,7 @@ def _headcount(value: object) -> Decimal:
     number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     if not number.is_finite() or number < 0:
         raise ValueError("headcount_negative")
-    if number >= _LIMIT:
+    if number >= NUMBER_LIMIT:
         raise ValueError("number_too_large")
     return number
 

@@ -168,8 +168,7 @@ def _audit(result: Assessment, t: dict, lang: str) -> dict[str, Any] | None:
         "blocked": check.submission_blocked, "blocked_text": t["blocked_text" if check.submission_blocked else "not_blocked_text"],
         "report_number": check.report_number, "intermediary": intermediary,
         "differences": [d.to_dict(lang) for d in check.differences],
-        "findings": [{"severity": f.severity, "severity_text": t[f.severity], "path": f.path, "text": f.message(lang),
-                      "cites": list(f.cites)} for f in check.findings],
+        "findings": [{**f.to_dict(lang), "severity_text": t[f.severity]} for f in check.findings],
     }
 
 

@@ -197,7 +197,7 @@ def write_xlsx(view: dict, out: Path) -> None:
             ws.write_row(r, 0, [t["findings"], t["severity"], "", "", t["cite"]], head)
             for f in audit["findings"]:
                 r += 1
-                ws.write(r, 0, f["text"], wrap)
+                ws.write(r, 0, f["message"], wrap)
                 ws.write(r, 1, f["severity_text"], status_fmt["fail" if f["severity"] == "blocking" else "unknown"])
                 ws.write(r, 4, "; ".join(f["cites"]), wrap)
     wb.close()
